@@ -1,0 +1,54 @@
+package io.homelab.operator.api.edge;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.homelab.operator.api.HomelabStatus;
+
+/** The observed state of an Edge. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EdgeStatus extends HomelabStatus {
+
+  @JsonPropertyDescription("Public key of the Edge's WireGuard interface (never the private key).")
+  private String publicKey;
+
+  @JsonPropertyDescription("The Edge's own address inside its WireGuard network.")
+  private String address;
+
+  @JsonPropertyDescription("Number of Tunnels that use this Edge.")
+  private Integer tunnels;
+
+  @JsonPropertyDescription("Number of Routes the Edge serves.")
+  private Integer routes;
+
+  public String getPublicKey() {
+    return publicKey;
+  }
+
+  public void setPublicKey(String publicKey) {
+    this.publicKey = publicKey;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  public Integer getTunnels() {
+    return tunnels;
+  }
+
+  public void setTunnels(Integer tunnels) {
+    this.tunnels = tunnels;
+  }
+
+  public Integer getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(Integer routes) {
+    this.routes = routes;
+  }
+}

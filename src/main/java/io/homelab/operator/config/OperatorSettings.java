@@ -1,0 +1,60 @@
+package io.homelab.operator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Operator-wide settings, under the prefix {@code homelab} (environment variables {@code
+ * HOMELAB_*}).
+ */
+@ConfigMapping(prefix = "homelab")
+public interface OperatorSettings {
+
+  /**
+   * Names this installation in every owner marker it writes, so two clusters never fight over one
+   * Proxmox host or DNS zone. Required in production; lower case letters, digits and dashes, at
+   * most 32 characters.
+   */
+  String ownerId();
+
+  /** Namespaces whose objects the operator reconciles. Absent: every namespace. */
+  Optional<List<String>> watchedNamespaces();
+
+  /** How often each external system is read in bulk. */
+  Poll poll();
+
+  /** Plan and report, but write nothing to any external system. */
+  @WithDefault("false")
+  boolean dryRun();
+
+  /** Poll intervals, one per external system. */
+  interface Poll {
+
+    /** Proxmox VE: one /cluster/resources read per endpoint. */
+    @WithDefault("30s")
+    Duration proxmox();
+
+    /** Per-guest Proxmox config reads, for drift the bulk read cannot see. */
+    @WithDefault("10m")
+    Duration guestConfig();
+
+    /** Nginx Proxy Manager: one proxy-host list per instance. */
+    @WithDefault("60s")
+    Duration npm();
+
+    /** Cloudflare: one record list per zone. */
+    @WithDefault("5m")
+    Duration cloudflare();
+
+    /** Caddy: one config read per Edge. */
+    @WithDefault("60s")
+    Duration caddy();
+
+    /** WireGuard: one 'wg show dump' per Edge. */
+    @WithDefault("30s")
+    Duration wireguard();
+  }
+}

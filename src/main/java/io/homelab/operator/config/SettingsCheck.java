@@ -1,0 +1,67 @@
+package io.homelab.operator.config;
+
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Refuses to start with settings that would make the operator misbehave later. */
+@Startup
+@ApplicationScoped
+public class SettingsCheck {
+
+  static final Pattern OWNER_ID = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$");
+  static final Pattern NAMESPACE = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+
+  @Inject OperatorSettings settings;
+
+  @PostConstruct
+  void check() {
+    List<String> problems = problems(settings);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("Invalid operator settings: " + String.join("; ", problems));
+    }
+  }
+
+  /** Everything wrong with the settings, one sentence each; empty when they are fine. */
+  static List<String> problems(OperatorSettings settings) {
+    List<String> problems = new ArrayList<>();
+    if (!OWNER_ID.matcher(settings.ownerId()).matches()) {
+      problems.add(
+          "homelab.owner-id '"
+              + settings.ownerId()
+              + "' must be 1-32 lower case letters, digits or dashes, starting and ending with a"
+              + " letter or digit");
+    }
+    settings
+        .watchedNamespaces()
+        .ifPresent(
+            namespaces ->
+                namespaces.stream()
+                    .filter(ns -> !NAMESPACE.matcher(ns).matches())
+                    .forEach(
+                        ns ->
+                            problems.add(
+                                "homelab.watched-namespaces: '"
+                                    + ns
+                                    + "' is not a namespace name")));
+    OperatorSettings.Poll poll = settings.poll();
+    checkInterval(problems, "proxmox", poll.proxmox());
+    checkInterval(problems, "guest-config", poll.guestConfig());
+    checkInterval(problems, "npm", poll.npm());
+    checkInterval(problems, "cloudflare", poll.cloudflare());
+    checkInterval(problems, "caddy", poll.caddy());
+    checkInterval(problems, "wireguard", poll.wireguard());
+    return problems;
+  }
+
+  private static void checkInterval(List<String> problems, String name, Duration interval) {
+    if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add("homelab.poll." + name + " must be at least 1s, not " + interval);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Operator-wide settings and the beans they configure. */
+package io.homelab.operator.config;

@@ -1,0 +1,2 @@
+/** A stateful Proxmox VE API simulator with asynchronous tasks. */
+package io.homelab.operator.sandbox.proxmox;
