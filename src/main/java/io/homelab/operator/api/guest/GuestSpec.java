@@ -41,7 +41,7 @@ import java.util.List;
         "disk names follow the guest type: rootfs and mpN for lxc; scsiN, virtioN, sataN"
             + " or ideN for vm")
 @ValidationRule(
-    value = "self.type == 'vm' || !has(self.cloudInit) || !has(self.cloudInit.user)",
+    value = "self.type != 'lxc' || !has(self.cloudInit) || !has(self.cloudInit.user)",
     message = "cloudInit.user applies to VMs only; an LXC container takes cloudInit.sshKeys")
 public class GuestSpec {
 
