@@ -12,7 +12,7 @@ public class NamespaceSelector {
 
   @Size(max = 32)
   @JsonPropertyDescription("Labels a namespace must carry, with these exact values.")
-  private Map<String, String> matchLabels;
+  private Map<String, @Size(max = 63) String> matchLabels;
 
   @Size(max = 32)
   @JsonPropertyDescription("Set-based requirements on a namespace's labels.")
