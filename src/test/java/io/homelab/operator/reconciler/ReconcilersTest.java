@@ -25,6 +25,7 @@ import io.homelab.operator.api.HomelabStatus;
 import io.homelab.operator.api.edge.Edge;
 import io.homelab.operator.api.guest.Guest;
 import io.homelab.operator.api.route.Route;
+import io.homelab.operator.api.route.RouteStatus;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.status.ConditionType;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The four reconcilers against the mock API server, fed with the tutorial in k8s-samples/: every
- * object gets a status for its current generation, and no spec is ever written by the operator.
+ * object gets a status for its current generation, status is written whole (nothing left over from
+ * an earlier write), and no spec is ever written by the operator.
  *
  * <p>The mock server (fabric8 7.5, CRUD mode) keeps {@code metadata.generation} the way the API
  * server does for custom resources: 1 on create, +1 on a change to anything outside metadata and
@@ -100,21 +102,7 @@ class ReconcilersTest {
 
   @Test
   void observedGenerationFollowsAnEditedSpec() throws IOException {
-    // A copy of the sample Route in a namespace of its own, with a hostname of its own, so that
-    // this test and the one above never see each other's objects.
-    ObjectNode route =
-        (ObjectNode)
-            samples().stream()
-                .filter(d -> kindOf(d).equals("Route") && nameOf(d).equals("app"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no Route app in " + SAMPLES))
-                .deepCopy();
-    ((ObjectNode) route.get("metadata")).put("namespace", "edit");
-    ((ObjectNode) route.get("spec")).put("hostname", "edit.example.com");
-    client
-        .resource(new NamespaceBuilder().withNewMetadata().withName("edit").endMetadata().build())
-        .create();
-    create(route);
+    ObjectNode route = createSampleRouteCopy("edit");
     Condition readyBefore = readyOf(awaitObserved("Route", "edit", "app", 1));
 
     Route edited =
@@ -144,6 +132,68 @@ class ReconcilersTest {
     JsonNode expected = route.get("spec").deepCopy();
     ((ObjectNode) expected.get("backend")).put("port", 8081);
     assertThat(specOnServer(route)).as("spec after the edit").isEqualTo(expected);
+  }
+
+  @Test
+  void aStatusFieldTheOperatorNoLongerSetsVanishes() throws IOException {
+    createSampleRouteCopy("stale");
+    awaitObserved("Route", "stale", "app", 1);
+    // What an older reconcile (or an older operator) left behind: an id and a condition that the
+    // current one does not report.
+    Condition stale = new Condition();
+    stale.setType("Stale");
+    stale.setStatus("True");
+    stale.setReason("LeftBehind");
+    client
+        .resources(Route.class)
+        .inNamespace("stale")
+        .withName("app")
+        .editStatus(
+            r -> {
+              r.getStatus().setProxyHostId(42L);
+              r.getStatus().getConditions().add(stale);
+              return r;
+            });
+    assertThat(read("Route", "stale", "app").getStatus())
+        .as("the stale status as stored")
+        .satisfies(s -> assertThat(((RouteStatus) s).getProxyHostId()).isEqualTo(42L));
+
+    // A spec change makes the operator write status again.
+    client
+        .resources(Route.class)
+        .inNamespace("stale")
+        .withName("app")
+        .edit(
+            r -> {
+              r.getSpec().setWebsockets(false);
+              return r;
+            });
+    RouteStatus status = (RouteStatus) awaitObserved("Route", "stale", "app", 2).getStatus();
+
+    assertThat(status.getProxyHostId()).as("proxyHostId left from before").isNull();
+    assertThat(status.getConditions()).extracting(Condition::getType).doesNotContain("Stale");
+  }
+
+  /**
+   * Creates, in a namespace of its own, a copy of the sample Route {@code app} with a hostname of
+   * its own, so that the tests never see each other's objects nor compete for a hostname.
+   */
+  private ObjectNode createSampleRouteCopy(String namespace) throws IOException {
+    ObjectNode route =
+        (ObjectNode)
+            samples().stream()
+                .filter(d -> kindOf(d).equals("Route") && nameOf(d).equals("app"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no Route app in " + SAMPLES))
+                .deepCopy();
+    ((ObjectNode) route.get("metadata")).put("namespace", namespace);
+    ((ObjectNode) route.get("spec")).put("hostname", namespace + ".example.com");
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    create(route);
+    return route;
   }
 
   /**
