@@ -1,0 +1,157 @@
+package io.homelab.operator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SettingsCheckTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"home", "a", "0", "home-lab-2", "abcdefghijklmnopqrstuvwxyz012345"})
+  void aValidOwnerIdHasNoProblem(String ownerId) {
+    assertThat(SettingsCheck.problems(settings(ownerId))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Home",
+        "HOME",
+        "abcdefghijklmnopqrstuvwxyz0123456", // 33 characters
+        "-home",
+        "home-",
+        "",
+        "home lab",
+        "home_lab",
+        "home.lab"
+      })
+  void anInvalidOwnerIdIsNamed(String ownerId) {
+    assertThat(SettingsCheck.problems(settings(ownerId)))
+        .singleElement()
+        .asString()
+        .contains("homelab.owner-id")
+        .contains("'" + ownerId + "'");
+  }
+
+  @Test
+  void theLengthLimitIsThirtyTwo() {
+    assertThat(SettingsCheck.problems(settings("a".repeat(32)))).isEmpty();
+    assertThat(SettingsCheck.problems(settings("a".repeat(33)))).hasSize(1);
+  }
+
+  @Test
+  void validWatchedNamespacesHaveNoProblem() {
+    assertThat(
+            SettingsCheck.problems(
+                new Settings("home", Optional.of(List.of("homelab", "team-a")), new FakePoll())))
+        .isEmpty();
+  }
+
+  @Test
+  void aBadWatchedNamespaceIsNamed() {
+    List<String> problems =
+        SettingsCheck.problems(
+            new Settings(
+                "home", Optional.of(List.of("homelab", "Bad_Namespace", "-x")), new FakePoll()));
+
+    assertThat(problems).hasSize(2);
+    assertThat(problems.get(0)).contains("homelab.watched-namespaces").contains("Bad_Namespace");
+    assertThat(problems.get(1)).contains("homelab.watched-namespaces").contains("'-x'");
+  }
+
+  @Test
+  void aPollIntervalUnderOneSecondIsNamed() {
+    FakePoll poll = new FakePoll();
+    poll.npm = Duration.ofMillis(999);
+    poll.wireguard = Duration.ZERO;
+
+    List<String> problems = SettingsCheck.problems(new Settings("home", Optional.empty(), poll));
+
+    assertThat(problems).hasSize(2);
+    assertThat(problems.get(0)).contains("homelab.poll.npm");
+    assertThat(problems.get(1)).contains("homelab.poll.wireguard");
+  }
+
+  @Test
+  void onePollSecondIsEnough() {
+    FakePoll poll = new FakePoll();
+    poll.proxmox = Duration.ofSeconds(1);
+    poll.guestConfig = Duration.ofSeconds(1);
+    poll.npm = Duration.ofSeconds(1);
+    poll.cloudflare = Duration.ofSeconds(1);
+    poll.caddy = Duration.ofSeconds(1);
+    poll.wireguard = Duration.ofSeconds(1);
+
+    assertThat(SettingsCheck.problems(new Settings("home", Optional.empty(), poll))).isEmpty();
+  }
+
+  @Test
+  void everyProblemIsReportedNotOnlyTheFirst() {
+    FakePoll poll = new FakePoll();
+    poll.cloudflare = Duration.ofMillis(10);
+
+    List<String> problems =
+        SettingsCheck.problems(new Settings("Home", Optional.of(List.of("UPPER")), poll));
+
+    assertThat(problems).hasSize(3);
+  }
+
+  private static OperatorSettings settings(String ownerId) {
+    return new Settings(ownerId, Optional.empty(), new FakePoll());
+  }
+
+  /** Settings as SmallRye Config would hand them over, without starting Quarkus. */
+  private record Settings(String ownerId, Optional<List<String>> watchedNamespaces, FakePoll poll)
+      implements OperatorSettings {
+
+    @Override
+    public boolean dryRun() {
+      return false;
+    }
+  }
+
+  /** The defaults of {@link OperatorSettings.Poll}, each field open to change. */
+  private static final class FakePoll implements OperatorSettings.Poll {
+    Duration proxmox = Duration.ofSeconds(30);
+    Duration guestConfig = Duration.ofMinutes(10);
+    Duration npm = Duration.ofSeconds(60);
+    Duration cloudflare = Duration.ofMinutes(5);
+    Duration caddy = Duration.ofSeconds(60);
+    Duration wireguard = Duration.ofSeconds(30);
+
+    @Override
+    public Duration proxmox() {
+      return proxmox;
+    }
+
+    @Override
+    public Duration guestConfig() {
+      return guestConfig;
+    }
+
+    @Override
+    public Duration npm() {
+      return npm;
+    }
+
+    @Override
+    public Duration cloudflare() {
+      return cloudflare;
+    }
+
+    @Override
+    public Duration caddy() {
+      return caddy;
+    }
+
+    @Override
+    public Duration wireguard() {
+      return wireguard;
+    }
+  }
+}
