@@ -56,6 +56,12 @@ public final class ConditionSet {
     return this;
   }
 
+  /** Carries a condition over unchanged. */
+  public ConditionSet keep(Condition condition) {
+    next.put(condition.getType(), condition);
+    return this;
+  }
+
   public ConditionSet setTrue(String type, String reason, String message) {
     return set(type, ConditionStatus.True, reason, message);
   }

@@ -18,4 +18,7 @@ public final class ConditionType {
   public static final String PROXY_HOST_READY = "ProxyHostReady";
   public static final String GUEST_READY = "GuestReady";
   public static final String PROBE_SUCCEEDED = "ProbeSucceeded";
+
+  /** True while the operator writes nothing external for the object (annotation or dry-run). */
+  public static final String PAUSED = "Paused";
 }

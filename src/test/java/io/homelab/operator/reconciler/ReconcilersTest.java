@@ -91,7 +91,16 @@ class ReconcilersTest {
     List<JsonNode> homelabObjects =
         documents.stream().filter(d -> isHomelabKind(kindOf(d))).toList();
     for (JsonNode document : homelabObjects) {
-      awaitObserved(kindOf(document), namespaceOf(document), nameOf(document), 1);
+      CustomResource<?, ? extends HomelabStatus> observed =
+          awaitObserved(kindOf(document), namespaceOf(document), nameOf(document), 1);
+      // The samples form a complete homelab: the Edge admits every Route of it.
+      assertThat(observed.getStatus().getConditions())
+          .as("Accepted of %s", describe(document))
+          .anySatisfy(
+              c -> {
+                assertThat(c.getType()).isEqualTo(ConditionType.ACCEPTED);
+                assertThat(c.getStatus()).isEqualTo("True");
+              });
     }
     for (JsonNode document : homelabObjects) {
       assertThat(specOnServer(document))
@@ -150,13 +159,16 @@ class ReconcilersTest {
         .withName("app")
         .editStatus(
             r -> {
-              r.getStatus().setProxyHostId(42L);
+              r.getStatus().setUrl("https://left-behind.example.com");
               r.getStatus().getConditions().add(stale);
               return r;
             });
     assertThat(read("Route", "stale", "app").getStatus())
         .as("the stale status as stored")
-        .satisfies(s -> assertThat(((RouteStatus) s).getProxyHostId()).isEqualTo(42L));
+        .satisfies(
+            s ->
+                assertThat(((RouteStatus) s).getUrl())
+                    .isEqualTo("https://left-behind.example.com"));
 
     // A spec change makes the operator write status again.
     client
@@ -170,7 +182,9 @@ class ReconcilersTest {
             });
     RouteStatus status = (RouteStatus) awaitObserved("Route", "stale", "app", 2).getStatus();
 
-    assertThat(status.getProxyHostId()).as("proxyHostId left from before").isNull();
+    assertThat(status.getUrl())
+        .as("url left from before (the Route is not accepted: no Tunnel)")
+        .isNull();
     assertThat(status.getConditions()).extracting(Condition::getType).doesNotContain("Stale");
   }
 
@@ -226,7 +240,7 @@ class ReconcilersTest {
                   .anySatisfy(
                       c -> {
                         assertThat(c.getType()).isEqualTo(ConditionType.ACCEPTED);
-                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isNotBlank();
                       })
                   .anySatisfy(
                       c -> {

@@ -1,0 +1,118 @@
+package io.homelab.operator.reconciler;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.homelab.operator.api.Condition;
+import io.homelab.operator.api.HomelabStatus;
+import io.homelab.operator.status.ConditionSet;
+import io.homelab.operator.status.ConditionType;
+import io.homelab.operator.status.Reason;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/** The steps every kind's cleanup shares: force-delete, waiting for dependents, and release. */
+@ApplicationScoped
+public class Deletions {
+
+  private static final Logger LOG = Logger.getLogger(Deletions.class);
+
+  /** How often a waiting deletion looks again, besides the events that wake it. */
+  static final Duration RECHECK = Duration.ofSeconds(30);
+
+  @Inject EventRecorder events;
+  @Inject Failures failures;
+  @Inject Clock clock;
+
+  /**
+   * With {@code homelab.io/force-delete: "true"} the deletion ends at once, without external calls,
+   * and a warning event lists what stays behind.
+   */
+  public Optional<DeleteControl> forced(
+      CustomResource<?, ? extends HomelabStatus> object, List<String> leftBehind) {
+    if (!Annotations.isTrue(object, Annotations.FORCE_DELETE)) {
+      return Optional.empty();
+    }
+    events.warning(
+        object,
+        Reason.FORCE_DELETED,
+        "Deleted without cleanup ("
+            + Annotations.FORCE_DELETE
+            + "); left behind: "
+            + (leftBehind.isEmpty()
+                ? "nothing the operator had recorded"
+                : String.join("; ", leftBehind)));
+    return Optional.of(done(object));
+  }
+
+  /**
+   * The deletion waits until {@code dependents} are gone: the Ready condition and an event say
+   * which; the finalizer stays.
+   */
+  public <S extends HomelabStatus> DeleteControl waitFor(
+      CustomResource<?, S> object,
+      Context<?> context,
+      Supplier<S> newStatus,
+      String what,
+      List<String> dependents) {
+    String message =
+        "Deletion waits for " + what + " " + String.join(", ", dependents) + " to be deleted first";
+    Condition ready = readyOf(object);
+    if (ready == null || !message.equals(ready.getMessage())) {
+      events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);
+      S status = newStatus.get();
+      long generation =
+          object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
+      ConditionSet conditions =
+          ConditionSet.after(
+              object.getStatus() == null ? null : object.getStatus().getConditions(),
+              generation,
+              clock);
+      if (object.getStatus() != null && object.getStatus().getConditions() != null) {
+        object.getStatus().getConditions().stream()
+            .filter(c -> !ConditionType.READY.equals(c.getType()))
+            .forEach(conditions::keep);
+      }
+      conditions.setFalse(ConditionType.READY, Reason.WAITING_FOR_DEPENDENTS, message);
+      status.setObservedGeneration(
+          object.getStatus() == null ? null : object.getStatus().getObservedGeneration());
+      status.setConditions(conditions.toList());
+      object.setStatus(status);
+      try {
+        context.getClient().resource(object).patchStatus();
+      } catch (KubernetesClientException e) {
+        LOG.debugf("Could not write the waiting status: %s", e.getMessage());
+      }
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+  }
+
+  /** The cleanup is complete: the finalizer goes. */
+  public DeleteControl done(CustomResource<?, ?> object) {
+    failures.forget(object);
+    return DeleteControl.defaultDelete();
+  }
+
+  /** Records a finished cleanup with an event, then lets the finalizer go. */
+  public DeleteControl cleanedUp(CustomResource<?, ?> object, String message) {
+    events.normal(object, Reason.CLEANED_UP, message);
+    return done(object);
+  }
+
+  private static Condition readyOf(CustomResource<?, ? extends HomelabStatus> object) {
+    if (object.getStatus() == null || object.getStatus().getConditions() == null) {
+      return null;
+    }
+    return object.getStatus().getConditions().stream()
+        .filter(c -> ConditionType.READY.equals(c.getType()))
+        .findFirst()
+        .orElse(null);
+  }
+}

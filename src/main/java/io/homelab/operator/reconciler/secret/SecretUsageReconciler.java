@@ -1,0 +1,131 @@
+package io.homelab.operator.reconciler.secret;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.guest.Guest;
+import io.homelab.operator.api.route.Route;
+import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.model.SecretUses;
+import io.homelab.operator.reconciler.Annotations;
+import io.homelab.operator.reconciler.Sources;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the finalizer {@code homelab.io/in-use} on every Secret that a homelab object names, for as
+ * long as such an object exists (a deleted one until its cleanup is done), so that deleting a whole
+ * folder or namespace, Secrets included, still lets every cleanup read its credentials.
+ */
+@ControllerConfiguration(name = "secret-usage", generationAwareEventProcessing = false)
+public class SecretUsageReconciler implements Reconciler<Secret> {
+
+  private static final Logger LOG = Logger.getLogger(SecretUsageReconciler.class);
+  static final List<Class<? extends HasMetadata>> USERS =
+      List.of(Edge.class, Tunnel.class, Route.class, Guest.class);
+
+  @Override
+  public List<EventSource<?, Secret>> prepareEventSources(EventSourceContext<Secret> context) {
+    List<EventSource<?, Secret>> sources = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : USERS) {
+      sources.add(users(context, kind));
+    }
+    return sources;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, Secret> users(
+      EventSourceContext<Secret> context, Class<R> kind) {
+    InformerEventSource<R, Secret> source =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(kind, Secret.class)
+                .withName(kind.getSimpleName().toLowerCase())
+                .withSecondaryToPrimaryMapper(
+                    o ->
+                        SecretUses.names(o).stream()
+                            .map(n -> new ResourceID(n, o.getMetadata().getNamespace()))
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    source.addIndexer(
+        Sources.BY_SECRET,
+        o ->
+            SecretUses.names(o).stream()
+                .map(n -> Sources.key(o.getMetadata().getNamespace(), n))
+                .toList());
+    return source;
+  }
+
+  @Override
+  public UpdateControl<Secret> reconcile(Secret secret, Context<Secret> context) {
+    List<String> users = usersOf(secret, context);
+    boolean held = hasFinalizer(secret);
+    if (!users.isEmpty() && !held && secret.getMetadata().getDeletionTimestamp() == null) {
+      edit(secret, context, true);
+      LOG.infof(
+          "Secret %s is in use by %s: added finalizer %s",
+          Sources.key(secret), users, Annotations.IN_USE_FINALIZER);
+    } else if (users.isEmpty() && held) {
+      edit(secret, context, false);
+      LOG.infof(
+          "Secret %s is no longer in use: removed finalizer %s",
+          Sources.key(secret), Annotations.IN_USE_FINALIZER);
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /** The homelab objects that name the Secret, as {@code Kind namespace/name}. */
+  static List<String> usersOf(Secret secret, Context<Secret> context) {
+    List<String> users = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind : USERS) {
+      Sources.cache(context, kind, kind.getSimpleName().toLowerCase())
+          .byIndex(Sources.BY_SECRET, Sources.key(secret))
+          .forEach(o -> users.add(kind.getSimpleName() + " " + Sources.key(o)));
+    }
+    return users;
+  }
+
+  private static boolean hasFinalizer(Secret secret) {
+    return secret.getMetadata().getFinalizers() != null
+        && secret.getMetadata().getFinalizers().contains(Annotations.IN_USE_FINALIZER);
+  }
+
+  /**
+   * Adds or removes only the finalizer, as a patch: the Secret's data is never written. Returns
+   * whether the Secret on the server changed (the cache may lag behind an earlier edit).
+   */
+  private static boolean edit(Secret secret, Context<Secret> context, boolean add) {
+    java.util.concurrent.atomic.AtomicBoolean changed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    context
+        .getClient()
+        .secrets()
+        .inNamespace(secret.getMetadata().getNamespace())
+        .withName(secret.getMetadata().getName())
+        .edit(
+            s -> {
+              List<String> finalizers =
+                  s.getMetadata().getFinalizers() == null
+                      ? new ArrayList<>()
+                      : new ArrayList<>(s.getMetadata().getFinalizers());
+              boolean had = finalizers.remove(Annotations.IN_USE_FINALIZER);
+              if (add) {
+                finalizers.add(Annotations.IN_USE_FINALIZER);
+              }
+              changed.set(had != add);
+              s.getMetadata().setFinalizers(finalizers);
+              return s;
+            });
+    return changed.get();
+  }
+}
