@@ -84,11 +84,17 @@ public class Deletions {
       status.setObservedGeneration(
           object.getStatus() == null ? null : object.getStatus().getObservedGeneration());
       status.setConditions(conditions.toList());
-      object.setStatus(status);
       try {
-        context.getClient().resource(object).patchStatus();
+        context
+            .getClient()
+            .resource(object)
+            .editStatus(
+                current -> {
+                  current.setStatus(status);
+                  return current;
+                });
       } catch (KubernetesClientException e) {
-        LOG.debugf("Could not write the waiting status: %s", e.getMessage());
+        LOG.warnf("Could not write the waiting status: %s", e.getMessage());
       }
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);

@@ -11,6 +11,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
@@ -38,7 +39,7 @@ import java.util.Set;
  * Reconciles Edges: the Secrets they name, and the Tunnels and Routes that use them; then (with the
  * drivers) SSH, WireGuard and Caddy on the VPS. An Edge's deletion waits for its Tunnels.
  */
-@ControllerConfiguration(name = "edge")
+@ControllerConfiguration(name = "edge", generationAwareEventProcessing = false)
 public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
 
   static final List<String> HOPS =
@@ -105,6 +106,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               .sum());
       StatusAssembly.assemble(
           edge, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(edge));
+      SecretHolds.hold(edge, context);
       failures.succeeded(edge);
       return StatusWriter.patchIfChanged(edge, status);
     } catch (RuntimeException e) {

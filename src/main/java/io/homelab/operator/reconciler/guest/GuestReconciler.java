@@ -8,6 +8,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
@@ -34,7 +35,7 @@ import java.util.function.Function;
  * Reconciles Guests: the Proxmox connection Secret; then (with the driver) the guest in Proxmox VE.
  * Deleting a Guest with the default deletionPolicy Retain leaves the guest and its disks alone.
  */
-@ControllerConfiguration(name = "guest")
+@ControllerConfiguration(name = "guest", generationAwareEventProcessing = false)
 public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
 
   static final List<String> HOPS = List.of(ConditionType.GUEST_READY);
@@ -66,6 +67,7 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
               HOPS,
               PENDING_HOPS,
               suspension.of(guest));
+      SecretHolds.hold(guest, context);
       failures.succeeded(guest);
       return StatusWriter.patchIfChanged(guest, status);
     } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
@@ -44,7 +45,7 @@ import java.util.stream.Collectors;
  * backend and the Secrets; then (with the drivers) DNS, the Edge's Caddy route and the NPM proxy
  * host.
  */
-@ControllerConfiguration(name = "route")
+@ControllerConfiguration(name = "route", generationAwareEventProcessing = false)
 public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
 
   static final List<String> HOPS =
@@ -144,6 +145,7 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
       }
       StatusAssembly.assemble(
           route, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(route));
+      SecretHolds.hold(route, context);
       failures.succeeded(route);
       return StatusWriter.patchIfChanged(route, status);
     } catch (RuntimeException e) {

@@ -9,31 +9,56 @@ import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.reconciler.Annotations;
 import io.homelab.operator.reconciler.Sources;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the finalizer {@code homelab.io/in-use} on every Secret that a homelab object names, for as
- * long as such an object exists (a deleted one until its cleanup is done), so that deleting a whole
- * folder or namespace, Secrets included, still lets every cleanup read its credentials.
+ * Releases the finalizer {@code homelab.io/in-use} of a Secret once no homelab object names it, so
+ * that deleting a whole folder or namespace, Secrets included, still lets every cleanup read its
+ * credentials first.
+ *
+ * <p>The objects' own reconcilers put the finalizer on the Secrets they name ({@link
+ * io.homelab.operator.reconciler.SecretHolds}); from then on this controller follows the Secret: it
+ * is the controller's finalizer, so a Secret being deleted comes to {@link #cleanup}, which lets it
+ * go when the last object naming it is gone. Secrets without the finalizer never reach this
+ * controller through their own events ({@link HeldSecrets}), so unrelated Secrets are never
+ * written.
  */
-@ControllerConfiguration(name = "secret-usage", generationAwareEventProcessing = false)
-public class SecretUsageReconciler implements Reconciler<Secret> {
+@ControllerConfiguration(
+    name = "secret-usage",
+    finalizerName = Annotations.IN_USE_FINALIZER,
+    generationAwareEventProcessing = false,
+    informer = @Informer(genericFilter = SecretUsageReconciler.HeldSecrets.class))
+public class SecretUsageReconciler implements Reconciler<Secret>, Cleaner<Secret> {
 
   private static final Logger LOG = Logger.getLogger(SecretUsageReconciler.class);
   static final List<Class<? extends HasMetadata>> USERS =
       List.of(Edge.class, Tunnel.class, Route.class, Guest.class);
+
+  /** Lets a Secret's own events through only while it carries the finalizer. */
+  public static class HeldSecrets implements GenericFilter<Secret> {
+    @Override
+    public boolean accept(Secret secret) {
+      return secret.getMetadata().getFinalizers() != null
+          && secret.getMetadata().getFinalizers().contains(Annotations.IN_USE_FINALIZER);
+    }
+  }
 
   @Override
   public List<EventSource<?, Secret>> prepareEventSources(EventSourceContext<Secret> context) {
@@ -69,19 +94,24 @@ public class SecretUsageReconciler implements Reconciler<Secret> {
   @Override
   public UpdateControl<Secret> reconcile(Secret secret, Context<Secret> context) {
     List<String> users = usersOf(secret, context);
-    boolean held = hasFinalizer(secret);
-    if (!users.isEmpty() && !held && secret.getMetadata().getDeletionTimestamp() == null) {
-      edit(secret, context, true);
-      LOG.infof(
-          "Secret %s is in use by %s: added finalizer %s",
-          Sources.key(secret), users, Annotations.IN_USE_FINALIZER);
-    } else if (users.isEmpty() && held) {
-      edit(secret, context, false);
+    if (users.isEmpty() && edit(secret, context, false)) {
       LOG.infof(
           "Secret %s is no longer in use: removed finalizer %s",
           Sources.key(secret), Annotations.IN_USE_FINALIZER);
     }
     return UpdateControl.noUpdate();
+  }
+
+  @Override
+  public DeleteControl cleanup(Secret secret, Context<Secret> context) {
+    List<String> users = usersOf(secret, context);
+    if (!users.isEmpty()) {
+      LOG.debugf(
+          "Secret %s is being deleted; it stays until %s are gone", Sources.key(secret), users);
+      return DeleteControl.noFinalizerRemoval();
+    }
+    LOG.infof("Secret %s is deleted now that nothing names it", Sources.key(secret));
+    return DeleteControl.defaultDelete();
   }
 
   /** The homelab objects that name the Secret, as {@code Kind namespace/name}. */
@@ -95,18 +125,12 @@ public class SecretUsageReconciler implements Reconciler<Secret> {
     return users;
   }
 
-  private static boolean hasFinalizer(Secret secret) {
-    return secret.getMetadata().getFinalizers() != null
-        && secret.getMetadata().getFinalizers().contains(Annotations.IN_USE_FINALIZER);
-  }
-
   /**
    * Adds or removes only the finalizer, as a patch: the Secret's data is never written. Returns
    * whether the Secret on the server changed (the cache may lag behind an earlier edit).
    */
   private static boolean edit(Secret secret, Context<Secret> context, boolean add) {
-    java.util.concurrent.atomic.AtomicBoolean changed =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean changed = new AtomicBoolean();
     context
         .getClient()
         .secrets()

@@ -11,6 +11,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
@@ -38,7 +39,7 @@ import java.util.Set;
  * peer on the Edge and the home end's configuration. A Tunnel's deletion waits for the Routes that
  * use it, because their cleanup needs its NPM credentials.
  */
-@ControllerConfiguration(name = "tunnel")
+@ControllerConfiguration(name = "tunnel", generationAwareEventProcessing = false)
 public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
 
   static final List<String> HOPS = List.of(ConditionType.PEER_READY);
@@ -85,6 +86,7 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
               HOPS,
               PENDING_HOPS,
               suspension.of(tunnel));
+      SecretHolds.hold(tunnel, context);
       failures.succeeded(tunnel);
       return StatusWriter.patchIfChanged(tunnel, status);
     } catch (RuntimeException e) {

@@ -1,0 +1,213 @@
+package io.homelab.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.homelab.operator.api.Condition;
+import io.homelab.operator.api.HomelabStatus;
+import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.guest.Guest;
+import io.homelab.operator.api.route.Route;
+import io.homelab.operator.api.schema.Crds;
+import io.homelab.operator.api.tunnel.Tunnel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A homelab in one namespace for control-plane tests, made from the objects of k8s-samples/ so the
+ * tests use what a person would apply.
+ */
+final class Homelab {
+
+  static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final KubernetesClient client;
+  final String namespace;
+
+  Homelab(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+    client
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+  }
+
+  /** Every Secret of the samples, in this namespace. */
+  Homelab secrets() {
+    for (JsonNode doc : Crds.readDocuments(Path.of("k8s-samples", "01-secrets.yaml"))) {
+      create(sample(doc, Secret.class, null));
+    }
+    return this;
+  }
+
+  Edge edge(Consumer<Edge> change) {
+    return create(fromSample("10-edge.yaml", Edge.class, change));
+  }
+
+  Tunnel tunnel(String name, Consumer<Tunnel> change) {
+    return create(
+        fromSample(
+            "20-tunnel.yaml",
+            Tunnel.class,
+            t -> {
+              t.getMetadata().setName(name);
+              change.accept(t);
+            }));
+  }
+
+  /** The sample Route to a plain address, with the given name and host name. */
+  Route route(String name, String hostname, Consumer<Route> change) {
+    return create(
+        fromSample(
+            "41-route-address.yaml",
+            Route.class,
+            r -> {
+              r.getMetadata().setName(name);
+              r.getSpec().setHostname(hostname);
+              r.getSpec().setAccess(null);
+              change.accept(r);
+            }));
+  }
+
+  Guest guest(Consumer<Guest> change) {
+    return create(fromSample("30-guest-vm.yaml", Guest.class, change));
+  }
+
+  <T extends HasMetadata> T create(T object) {
+    return client.resource(object).create();
+  }
+
+  <T extends HasMetadata> T get(Class<T> type, String name) {
+    return client.resources(type).inNamespace(namespace).withName(name).get();
+  }
+
+  <T extends HasMetadata> T edit(Class<T> type, String name, Consumer<T> change) {
+    return client
+        .resources(type)
+        .inNamespace(namespace)
+        .withName(name)
+        .edit(
+            o -> {
+              change.accept(o);
+              return o;
+            });
+  }
+
+  void delete(Class<? extends HasMetadata> type, String name) {
+    client.resources(type).inNamespace(namespace).withName(name).delete();
+  }
+
+  /** Waits until the object has the condition with this status and reason, for its generation. */
+  <S extends HomelabStatus, T extends CustomResource<?, S>> Condition awaitCondition(
+      Class<T> type, String name, String conditionType, String status, String reason) {
+    String what = type.getSimpleName() + " " + namespace + "/" + name;
+    java.util.concurrent.atomic.AtomicReference<String> last =
+        new java.util.concurrent.atomic.AtomicReference<>("no such condition");
+    try {
+      return await(what + " " + conditionType + "=" + status + "/" + reason)
+          .atMost(DEADLINE)
+          .until(
+              () -> {
+                T object = get(type, name);
+                Condition c = object == null ? null : condition(object, conditionType).orElse(null);
+                if (c != null) {
+                  last.set(c.getStatus() + "/" + c.getReason() + ": " + c.getMessage());
+                }
+                return c;
+              },
+              c ->
+                  c != null
+                      && c.getStatus().equals(status)
+                      && c.getReason().equals(reason)
+                      && c.getObservedGeneration() != null);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          what
+              + ": expected "
+              + conditionType
+              + "="
+              + status
+              + "/"
+              + reason
+              + ", last seen "
+              + last.get(),
+          e);
+    }
+  }
+
+  static Optional<Condition> condition(
+      CustomResource<?, ? extends HomelabStatus> object, String type) {
+    if (object.getStatus() == null || object.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return object.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals(type))
+        .findFirst();
+  }
+
+  void awaitGone(Class<? extends HasMetadata> type, String name) {
+    await(type.getSimpleName() + " " + namespace + "/" + name + " gone")
+        .atMost(DEADLINE)
+        .until(() -> get(type, name) == null);
+  }
+
+  /** The events recorded on an object, as reason: message. */
+  List<String> events(String kind, String name) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(
+            e ->
+                kind.equals(e.getInvolvedObject().getKind())
+                    && name.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage())
+        .toList();
+  }
+
+  /** The spec as stored on the server, as a JSON tree. */
+  JsonNode specOf(Class<? extends HasMetadata> type, String name) {
+    JsonNode object = JSON.valueToTree(get(type, name));
+    return object.get("spec");
+  }
+
+  void assertSpec(Class<? extends HasMetadata> type, String name, JsonNode expected) {
+    assertThat(specOf(type, name))
+        .as("spec of %s %s", type.getSimpleName(), name)
+        .isEqualTo(expected);
+  }
+
+  private <T extends HasMetadata> T fromSample(String file, Class<T> type, Consumer<T> change) {
+    JsonNode doc =
+        Crds.readDocuments(Path.of("k8s-samples", file)).stream()
+            .filter(d -> d.path("kind").asText().equals(type.getSimpleName()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + file));
+    return sample(doc, type, change);
+  }
+
+  private <T extends HasMetadata> T sample(JsonNode doc, Class<T> type, Consumer<T> change) {
+    ObjectNode copy = doc.deepCopy();
+    ((ObjectNode) copy.get("metadata")).put("namespace", namespace);
+    T object = JSON.convertValue(copy, type);
+    if (change != null) {
+      change.accept(object);
+    }
+    return object;
+  }
+
+  static Map<String, String> labels(String key, String value) {
+    return Map.of(key, value);
+  }
+}
