@@ -86,4 +86,42 @@ class BackoffTest {
       previous = delay;
     }
   }
+
+  @Test
+  void aSubMillisecondInitialDelayStillDoubles() {
+    Backoff backoff = new Backoff(Duration.ofNanos(500_000), Duration.ofSeconds(1));
+
+    assertThat(backoff.delay(2)).isEqualTo(Duration.ofMillis(1));
+    assertThat(backoff.delay(3)).isEqualTo(Duration.ofMillis(2));
+  }
+
+  @Test
+  void theCapIsReachedEvenWhenItIsMoreThanThirtyDoublingsAway() {
+    Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofDays(365));
+
+    assertThat(backoff.delay(1_000)).isEqualTo(Duration.ofDays(365));
+  }
+
+  @Test
+  void aLongInitialDelayNeverWrapsAroundToAShortOne() {
+    // 2^40 + 1 ms shifted by 24 bits wraps to 2^24 ms (under five hours) in a long.
+    Duration initial = Duration.ofMillis((1L << 40) + 1);
+    Backoff backoff = new Backoff(initial, Duration.ofMillis(Long.MAX_VALUE));
+
+    Duration previous = Duration.ZERO;
+    for (int failures = 1; failures <= 100; failures++) {
+      Duration delay = backoff.delay(failures);
+      assertThat(delay).as("failure %d", failures).isGreaterThanOrEqualTo(previous);
+      previous = delay;
+    }
+    assertThat(backoff.delay(100)).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
+  }
+
+  @Test
+  void anInitialDelayAboveTheCapIsCapped() {
+    Backoff backoff = new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(5));
+
+    assertThat(backoff.delay(1)).isEqualTo(Duration.ofMinutes(5));
+    assertThat(backoff.delay(2)).isEqualTo(Duration.ofMinutes(5));
+  }
 }
