@@ -13,11 +13,11 @@ public record Backoff(Duration initial, Duration max) {
 
   /** The delay before retry number {@code failures} (1 for the first failure). */
   public Duration delay(int failures) {
-    if (failures <= 1) {
-      return initial;
+    int doublings = failures <= 1 ? 0 : Math.min(failures - 1, 62);
+    // Compare before multiplying, so that the product can neither overflow nor wrap around.
+    if (initial.compareTo(max.dividedBy(1L << doublings)) > 0) {
+      return max;
     }
-    int doublings = Math.min(failures - 1, 30);
-    long millis = initial.toMillis() << doublings;
-    return millis <= 0 || millis > max.toMillis() ? max : Duration.ofMillis(millis);
+    return initial.multipliedBy(1L << doublings);
   }
 }

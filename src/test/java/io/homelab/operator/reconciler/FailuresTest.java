@@ -1,0 +1,107 @@
+package io.homelab.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.homelab.operator.api.guest.Guest;
+import io.homelab.operator.api.route.Route;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FailuresTest {
+
+  private final Failures failures = new Failures();
+
+  @Test
+  void consecutiveFailuresBackOffFromTwoSecondsDoublingUpToFiveMinutes() {
+    Route app = route("app", "uid-1");
+
+    List<Duration> delays = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      delays.add(failures.failed(app));
+    }
+
+    assertThat(delays)
+        .extracting(Duration::toSeconds)
+        .containsExactly(2L, 4L, 8L, 16L, 32L, 64L, 128L, 256L, 300L, 300L, 300L);
+    assertThat(failures.count(app)).isEqualTo(11);
+  }
+
+  @Test
+  void aSuccessStartsTheNextFailureFromTheInitialDelay() {
+    Route app = route("app", "uid-1");
+    failures.failed(app);
+    failures.failed(app);
+    failures.failed(app);
+
+    failures.succeeded(app);
+
+    assertThat(failures.count(app)).isZero();
+    assertThat(failures.failed(app)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(failures.failed(app)).isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void aSuccessOfAnObjectWithoutFailuresChangesNothing() {
+    Route app = route("app", "uid-1");
+
+    failures.succeeded(app);
+
+    assertThat(failures.count(app)).isZero();
+    assertThat(failures.failed(app)).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void eachObjectBacksOffOnItsOwn() {
+    Route app = route("app", "uid-1");
+    Route blog = route("blog", "uid-2");
+    failures.failed(app);
+    failures.failed(app);
+
+    assertThat(failures.failed(blog)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(failures.failed(app)).isEqualTo(Duration.ofSeconds(8));
+
+    failures.succeeded(blog);
+    assertThat(failures.failed(app)).isEqualTo(Duration.ofSeconds(16));
+  }
+
+  @Test
+  void objectsAreTrackedByUidNotByInstanceNameOrKind() {
+    // Each reconcile sees a fresh copy from the informer cache: the count must follow the UID.
+    failures.failed(route("app", "uid-1"));
+    assertThat(failures.failed(route("app", "uid-1"))).isEqualTo(Duration.ofSeconds(4));
+
+    // The same name re-created is another object, and so is another kind of the same name.
+    assertThat(failures.failed(route("app", "uid-3"))).isEqualTo(Duration.ofSeconds(2));
+    assertThat(failures.failed(guest("app", "uid-4"))).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aForgottenObjectStartsOver() {
+    Route app = route("app", "uid-1");
+    failures.failed(app);
+    failures.failed(app);
+
+    failures.forget(app);
+
+    assertThat(failures.count(app)).isZero();
+    assertThat(failures.failed(app)).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  private static Route route(String name, String uid) {
+    return withMetadata(new Route(), name, uid);
+  }
+
+  private static Guest guest(String name, String uid) {
+    return withMetadata(new Guest(), name, uid);
+  }
+
+  private static <T extends HasMetadata> T withMetadata(T object, String name, String uid) {
+    object.setMetadata(
+        new ObjectMetaBuilder().withNamespace("apps").withName(name).withUid(uid).build());
+    return object;
+  }
+}
