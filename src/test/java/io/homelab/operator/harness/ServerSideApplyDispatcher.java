@@ -121,7 +121,13 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
       return expectationDispatcher.dispatch(request);
     }
     if (isStatusWrite(request) && shouldHold()) {
-      heldWrites.add(request.getMethod() + " " + request.getPath());
+      heldWrites.add(
+          request.getMethod()
+              + " "
+              + request.getPath()
+              + " ("
+              + request.getHeader("Content-Type")
+              + ")");
       return new MockResponse()
           .setResponseCode(503)
           .setBody(statusBody(503, "ServiceUnavailable", "write held by the crash harness"))
@@ -146,7 +152,7 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
     statusWritesLetThrough = -1;
   }
 
-  /** The status writes held so far, as "METHOD path", in the order they arrived. */
+  /** The status writes held so far, as "METHOD path (Content-Type)", in the order they arrived. */
   public List<String> heldWrites() {
     return List.copyOf(heldWrites);
   }
