@@ -99,6 +99,12 @@ class CrashHarnessIT {
         "every homelab.io object to report Accepted=True for its generation",
         () -> homelabObjects(client).values().stream().allMatch(CrashHarnessIT::done));
 
+    assertThat(client.leases().inNamespace(NAMESPACE).list().getItems())
+        .as("the Lease of the operator's leader election (active in the prod profile)")
+        .anySatisfy(
+            lease ->
+                assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(operator.identity()));
+
     Map<String, GenericKubernetesResource> after = homelabObjects(client);
     assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(specs.keySet());
     after.forEach(

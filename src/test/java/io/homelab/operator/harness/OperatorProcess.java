@@ -35,8 +35,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * KUBE*} variable and the JVM option variables, plus {@code
  * QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL}, {@code QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS=true},
  * {@code QUARKUS_KUBERNETES_CLIENT_NAMESPACE}, {@code HOMELAB_OWNER_ID}, {@code
- * QUARKUS_HTTP_HOST=127.0.0.1}, a free {@code QUARKUS_HTTP_PORT} per start, and {@code KUBECONFIG}
- * naming a file that does not exist (with {@code KUBERNETES_AUTH_TRYKUBECONFIG=false} and {@code
+ * QUARKUS_HTTP_HOST=127.0.0.1}, a free {@code QUARKUS_HTTP_PORT} per start, {@code HOSTNAME} (the
+ * leader-election identity, the same for every start), and {@code KUBECONFIG} naming a file that
+ * does not exist (with {@code KUBERNETES_AUTH_TRYKUBECONFIG=false} and {@code
  * KUBERNETES_AUTH_TRYSERVICEACCOUNT=false}), so the operator can never reach a real cluster. The
  * working directory is under {@code target/}, so no {@code .env} or {@code config/} file of the
  * project is read. Quarkus 3.33 warns at startup that the {@code quarkus.kubernetes-client.*}
@@ -94,6 +95,10 @@ public final class OperatorProcess implements AutoCloseable {
     settings.put("HOMELAB_OWNER_ID", "crash-harness");
     // The HTTP server (health, metrics) listens on loopback only; the port is chosen per start.
     settings.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    // The leader-election identity (JOSDK takes HOSTNAME). It stays the same across restarts, as
+    // for a container that the kubelet restarts in its pod: the restarted operator takes its own
+    // Lease back at once, instead of waiting for it to expire (15 s) as a new pod would.
+    settings.put("HOSTNAME", name);
     return new OperatorProcess(name, settings);
   }
 
@@ -191,6 +196,11 @@ public final class OperatorProcess implements AutoCloseable {
       kill();
     }
     return start();
+  }
+
+  /** The identity this operator holds its leader-election Lease under. */
+  public String identity() {
+    return settings.get("HOSTNAME");
   }
 
   public boolean isAlive() {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.ServerRequest;
@@ -59,6 +61,9 @@ import java.util.function.Supplier;
  *       finalizers from being added to an object that is being deleted.
  *   <li>Any group and version works, so {@code coordination.k8s.io/v1} Leases (leader election) are
  *       stored, read and replaced with the same optimistic locking.
+ *   <li>It has no authorization: a SelfSubjectRulesReview (JOSDK posts one before leader election)
+ *       would be stored and answered without a status. This dispatcher answers it instead, granting
+ *       every verb on every resource.
  * </ul>
  *
  * <h2>The apply emulation</h2>
@@ -95,6 +100,8 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
   static final String APPLY_PATCH = "application/apply-patch+yaml";
   private static final String STATUS_SUFFIX = "/status";
+  private static final String SELF_SUBJECT_RULES_REVIEWS =
+      "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
   private static final Duration HELD_ANSWER_DELAY = Duration.ofMinutes(10);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -120,6 +127,10 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
     if (canned != null && !canned.isEmpty()) {
       return expectationDispatcher.dispatch(request);
     }
+    if (request.method() == HttpMethod.POST
+        && withoutQuery(request.getPath()).endsWith(SELF_SUBJECT_RULES_REVIEWS)) {
+      return allowEverything(request.getBody().readUtf8());
+    }
     if (isStatusWrite(request) && shouldHold()) {
       heldWrites.add(
           request.getMethod()
@@ -134,6 +145,29 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
           .setBodyDelay(HELD_ANSWER_DELAY);
     }
     return super.dispatch(request);
+  }
+
+  /**
+   * Answers a SelfSubjectRulesReview, which JOSDK posts before leader election to check that it may
+   * get, create and update Leases, as for a cluster admin: every verb on every resource. The stock
+   * dispatcher would store the review and answer it without a status.
+   */
+  private static MockResponse allowEverything(String body) {
+    SelfSubjectRulesReview review = Serialization.unmarshal(body, SelfSubjectRulesReview.class);
+    review.setStatus(
+        new SubjectRulesReviewStatusBuilder()
+            .withIncomplete(false)
+            .addNewResourceRule()
+            .withApiGroups("*")
+            .withResources("*")
+            .withVerbs("*")
+            .endResourceRule()
+            .addNewNonResourceRule()
+            .withNonResourceURLs("*")
+            .withVerbs("*")
+            .endNonResourceRule()
+            .build());
+    return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
   }
 
   /**
