@@ -23,8 +23,9 @@ public final class StatusAssembly {
   /**
    * Fills {@code status}.
    *
-   * @param hops hop verdicts (from the drivers); a hop without one is Unknown with {@code
-   *     pendingMessage}
+   * @param verdicts Accepted, ResolvedRefs and the hop verdicts the drivers reached, in order
+   * @param hops the hop condition types the kind needs; a hop without a verdict is Unknown with
+   *     {@code pendingMessage}
    * @param paused the Paused verdict, or null when writes are not suspended
    */
   public static <S extends HomelabStatus> S assemble(
@@ -43,8 +44,10 @@ public final class StatusAssembly {
       required.add(verdict.type());
     }
     for (String hop : hops) {
-      conditions.setUnknown(hop, Reason.PENDING, pendingMessage);
-      required.add(hop);
+      if (!required.contains(hop)) {
+        conditions.setUnknown(hop, Reason.PENDING, pendingMessage);
+        required.add(hop);
+      }
     }
     if (paused != null) {
       conditions.set(paused.type(), paused.status(), paused.reason(), paused.message());
