@@ -72,6 +72,11 @@ class ControlPlaneTest {
     assertThat(lab.get(Route.class, "app").getStatus().getUrl())
         .isEqualTo("https://refs.example.com");
     lab.assertSpec(Route.class, "app", spec);
+    // The operator writes an object's status and its own finalizer, nothing else.
+    Route stored = lab.get(Route.class, "app");
+    assertThat(stored.getMetadata().getFinalizers()).containsExactly("routes.homelab.io/finalizer");
+    assertThat(stored.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(stored.getMetadata().getLabels()).isNullOrEmpty();
   }
 
   @Test
