@@ -88,10 +88,20 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage(SANDBOX)
-            .because("a driver talks to the real API; the simulators only stand behind it")
-            // The driver packages hold only package-info.java so far: no class to check yet.
-            // Remove once the first driver lands.
-            .allowEmptyShould(true);
+            .because("a driver talks to the real API; the simulators only stand behind it");
+    rule.check(classes);
+  }
+
+  @Test
+  void simulatorsDoNotDependOnDrivers() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAPackage(SANDBOX)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(DRIVER)
+            .because("a simulator stands for the real system, which knows nothing of our drivers");
     rule.check(classes);
   }
 
