@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.homelab.operator.api.route.RouteAccess;
+import io.homelab.operator.api.route.RouteSpec;
+import io.homelab.operator.api.route.RouteTls;
 import io.homelab.operator.driver.caddy.CaddyDriver.Apps;
 import io.homelab.operator.driver.caddy.CaddyDriver.Change;
 import io.homelab.operator.model.CaddyPlan;
+import io.homelab.operator.model.CaddyRoute;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import java.io.ByteArrayInputStream;
@@ -259,6 +263,51 @@ class CaddyDriverTest {
     } finally {
       upstream.stop(0);
     }
+  }
+
+  @Test
+  void aRenderedRouteEnforcesItsClientNetworksAndSendsHsts() throws Exception {
+    driver.ensureServer(driver.read(), List.of(":" + httpsPort));
+    RouteSpec open = spec("open.homelab.test", List.of("127.0.0.0/8"));
+    RouteSpec closed = spec("closed.homelab.test", List.of("198.51.100.0/24"));
+    // The upstream is Caddy's own user server, which answers "theirs".
+    List<ObjectNode> routes =
+        List.of(
+            CaddyRoute.render(PREFIX + "open", open, "127.0.0.1:" + userPort, null),
+            CaddyRoute.render(PREFIX + "closed", closed, "127.0.0.1:" + userPort, null));
+    driver.replaceRoutes(driver.read(), CaddyPlan.OWN_SERVER, routes);
+    ObjectNode policy =
+        CaddyRoute.tlsPolicy(List.of("open.homelab.test", "closed.homelab.test"), true, null, null);
+    driver.ensureTlsPolicy(driver.read(), PREFIX + "tls", policy);
+
+    String allowed =
+        org.awaitility.Awaitility.await("HTTPS to open.homelab.test")
+            .atMost(Duration.ofSeconds(20))
+            .ignoreExceptions()
+            .until(
+                () -> httpsGet("open.homelab.test", httpsPort), r -> r.startsWith("HTTP/1.1 200"));
+    assertThat(allowed)
+        .contains("theirs")
+        .containsIgnoringCase("Strict-Transport-Security: max-age=600");
+    String refused =
+        org.awaitility.Awaitility.await("HTTPS to closed.homelab.test")
+            .atMost(Duration.ofSeconds(20))
+            .ignoreExceptions()
+            .until(() -> httpsGet("closed.homelab.test", httpsPort), r -> r.startsWith("HTTP/1.1"));
+    assertThat(refused).startsWith("HTTP/1.1 403");
+  }
+
+  private static RouteSpec spec(String hostname, List<String> allowedCidrs) {
+    RouteSpec spec = new RouteSpec();
+    spec.setHostname(hostname);
+    RouteAccess access = new RouteAccess();
+    access.setAllowedCidrs(allowedCidrs);
+    spec.setAccess(access);
+    RouteTls tls = new RouteTls();
+    tls.setHsts(true);
+    tls.setHstsMaxAgeSeconds(600);
+    spec.setTls(tls);
+    return spec;
   }
 
   /** A GET over TLS to 127.0.0.1 with SNI and Host set, trusting only Caddy's local root. */
