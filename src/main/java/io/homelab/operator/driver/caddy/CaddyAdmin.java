@@ -38,7 +38,8 @@ public final class CaddyAdmin implements AutoCloseable {
    * @param adminAddress the address Caddy's admin endpoint listens on, {@code host:port}
    */
   public CaddyAdmin(Vertx vertx, SocketAddress target, String adminAddress, Duration timeout) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    // Caddy closes its admin connections when it loads a new config: a connection per request.
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     this.target = target;
     int colon = adminAddress.lastIndexOf(':');
     this.adminHost = adminAddress.substring(0, colon);
@@ -48,7 +49,12 @@ public final class CaddyAdmin implements AutoCloseable {
 
   /** {@code GET /config/<path>}: a part of the running config, and its ETag. */
   public Response get(String path) {
-    return call(HttpMethod.GET, "/config/" + path, null, null);
+    try {
+      return call(HttpMethod.GET, "/config/" + path, null, null);
+    } catch (CaddyException e) {
+      // A read is safe to repeat once: the connection may have closed under a config reload.
+      return call(HttpMethod.GET, "/config/" + path, null, null);
+    }
   }
 
   /** {@code POST /config/<path>}: sets an object or appends to an array (creates a missing key). */
