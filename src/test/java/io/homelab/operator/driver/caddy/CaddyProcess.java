@@ -16,14 +16,14 @@ import java.util.List;
  * The real {@code caddy} (Debian package) on loopback, started from a JSON config that stands for
  * what a user already runs, with its data (the internal CA) in a folder of its own.
  */
-final class CaddyProcess implements AutoCloseable {
+public final class CaddyProcess implements AutoCloseable {
 
   final Path dir;
   final int adminPort;
   final Path log;
   private Process process;
 
-  CaddyProcess(Path dir, String configJson, int adminPort) {
+  public CaddyProcess(Path dir, String configJson, int adminPort) {
     this.dir = dir;
     this.adminPort = adminPort;
     this.log = dir.resolve("caddy.log");
@@ -67,7 +67,7 @@ final class CaddyProcess implements AutoCloseable {
   }
 
   /** Caddy rebooted without --resume: it comes back with nothing but its admin endpoint. */
-  void restartEmpty() {
+  public void restartEmpty() {
     stop();
     Path empty = dir.resolve("empty.json");
     try {
@@ -94,7 +94,7 @@ final class CaddyProcess implements AutoCloseable {
   }
 
   /** Admin requests Caddy logged, as {@code METHOD uri}, in order. */
-  List<String> adminRequests() {
+  public List<String> adminRequests() {
     try {
       return Files.readAllLines(log).stream()
           .filter(l -> l.contains("\"logger\":\"admin.api\"") && l.contains("received request"))
@@ -123,7 +123,7 @@ final class CaddyProcess implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

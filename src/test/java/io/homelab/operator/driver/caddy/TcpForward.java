@@ -14,12 +14,12 @@ import java.net.Socket;
  * port forward the operator uses in production: the client connects to one port while the server
  * listens on another, so the Host it must send differs from where it connects.
  */
-final class TcpForward implements AutoCloseable {
+public final class TcpForward implements AutoCloseable {
 
   private final ServerSocket server;
   private final int targetPort;
 
-  TcpForward(int targetPort) {
+  public TcpForward(int targetPort) {
     this.targetPort = targetPort;
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -31,7 +31,7 @@ final class TcpForward implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
