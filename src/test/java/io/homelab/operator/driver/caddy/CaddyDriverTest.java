@@ -15,7 +15,6 @@ import io.homelab.operator.driver.caddy.CaddyDriver.Change;
 import io.homelab.operator.model.CaddyPlan;
 import io.homelab.operator.model.CaddyRoute;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +55,8 @@ class CaddyDriverTest {
   static Vertx vertx;
 
   @TempDir Path dir;
+  CaddyLab lab;
   CaddyProcess caddy;
-  TcpForward forward;
   CaddyDriver driver;
   int userPort;
   int httpsPort;
@@ -74,42 +73,21 @@ class CaddyDriverTest {
 
   @BeforeEach
   void start() {
-    userPort = CaddyProcess.freePort();
-    httpsPort = CaddyProcess.freePort();
-    startCaddy(userPort);
-  }
-
-  private void startCaddy(int userServerPort) {
-    int admin = CaddyProcess.freePort();
-    String config =
-        """
-        {"admin": {"listen": "localhost:%d"},
-         "apps": {"http": {"http_port": %d, "https_port": %d, "servers": {
-           "mine": {"listen": [":%d"], "routes": [
-             {"handle": [{"handler": "static_response", "body": "theirs"}]}]}}}}}
-        """
-            .formatted(admin, CaddyProcess.freePort(), httpsPort, userServerPort);
-    caddy = new CaddyProcess(dir, config, admin);
-    forward = new TcpForward(admin);
-    driver = driver("localhost:" + admin);
+    lab = new CaddyLab(vertx, dir);
+    caddy = lab.caddy;
+    userPort = lab.userPort;
+    httpsPort = lab.httpsPort;
+    driver = lab.driver(PREFIX);
   }
 
   private CaddyDriver driver(String adminAddress) {
-    return new HttpCaddyDriver(
-        new CaddyAdmin(
-            vertx,
-            SocketAddress.inetSocketAddress(forward.port(), "127.0.0.1"),
-            adminAddress,
-            Duration.ofSeconds(5)),
-        PREFIX,
-        "test/vps");
+    return lab.driver(adminAddress, PREFIX);
   }
 
   @AfterEach
   void stop() {
     driver.close();
-    forward.close();
-    caddy.close();
+    lab.close();
   }
 
   @Test
@@ -343,7 +321,7 @@ class CaddyDriverTest {
   }
 
   private int writes() {
-    return (int) caddy.adminRequests().stream().filter(r -> !r.startsWith("GET ")).count();
+    return lab.writes();
   }
 
   private static List<ObjectNode> routes(int count) {

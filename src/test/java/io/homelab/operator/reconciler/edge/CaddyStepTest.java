@@ -9,17 +9,13 @@ import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.edge.EdgeSpec;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.route.RouteSpec;
-import io.homelab.operator.driver.caddy.CaddyAdmin;
 import io.homelab.operator.driver.caddy.CaddyDriver;
+import io.homelab.operator.driver.caddy.CaddyLab;
 import io.homelab.operator.driver.caddy.CaddyProcess;
-import io.homelab.operator.driver.caddy.HttpCaddyDriver;
-import io.homelab.operator.driver.caddy.TcpForward;
 import io.homelab.operator.model.CaddyPlan;
 import io.homelab.operator.model.OwnerMarker;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -40,8 +36,8 @@ class CaddyStepTest {
   static Vertx vertx;
 
   @TempDir Path dir;
+  CaddyLab lab;
   CaddyProcess caddy;
-  TcpForward forward;
   CaddyDriver driver;
   int userPort;
   int ourPort;
@@ -58,37 +54,17 @@ class CaddyStepTest {
 
   @BeforeEach
   void start() {
-    userPort = CaddyProcess.freePort();
-    ourPort = CaddyProcess.freePort();
-    int admin = CaddyProcess.freePort();
-    caddy =
-        new CaddyProcess(
-            dir,
-            """
-            {"admin": {"listen": "localhost:%d"},
-             "apps": {"http": {"http_port": %d, "https_port": %d, "servers": {
-               "mine": {"listen": [":%d"], "routes": [
-                 {"handle": [{"handler": "static_response", "body": "theirs"}]}]}}}}}
-            """
-                .formatted(admin, CaddyProcess.freePort(), ourPort, userPort),
-            admin);
-    forward = new TcpForward(admin);
-    driver =
-        new HttpCaddyDriver(
-            new CaddyAdmin(
-                vertx,
-                SocketAddress.inetSocketAddress(forward.port(), "127.0.0.1"),
-                "localhost:" + admin,
-                Duration.ofSeconds(5)),
-            OwnerMarker.idPrefix(OWNER),
-            "web/vps");
+    lab = new CaddyLab(vertx, dir);
+    caddy = lab.caddy;
+    userPort = lab.userPort;
+    ourPort = lab.httpsPort;
+    driver = lab.driver(OwnerMarker.idPrefix(OWNER));
   }
 
   @AfterEach
   void stop() {
     driver.close();
-    forward.close();
-    caddy.close();
+    lab.close();
   }
 
   @Test
@@ -188,7 +164,7 @@ class CaddyStepTest {
   }
 
   private int writes() {
-    return (int) caddy.adminRequests().stream().filter(r -> !r.startsWith("GET ")).count();
+    return lab.writes();
   }
 
   private static Edge edge(String server, String listen) {
