@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.homelab.operator.driver.JsonHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,14 +21,11 @@ final class CloudflareApi {
   /** A page of a list: the results and the envelope's {@code result_info}. */
   record Page(JsonNode result, JsonNode resultInfo) {}
 
-  private final URI base;
   private final String token;
   private final JsonHttp http;
   private final RequestBudget budget;
 
-  CloudflareApi(URI base, String token, JsonHttp http, RequestBudget budget) {
-    String text = base.toString();
-    this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+  CloudflareApi(JsonHttp http, String token, RequestBudget budget) {
     this.token = token;
     this.http = http;
     this.budget = budget;
@@ -65,12 +61,7 @@ final class CloudflareApi {
     budget.spend();
     JsonHttp.Reply reply;
     try {
-      reply =
-          http.send(
-              method,
-              URI.create(base + pathAndQuery),
-              Map.of("Authorization", "Bearer " + token),
-              body);
+      reply = http.send(method, pathAndQuery, Map.of("Authorization", "Bearer " + token), body);
     } catch (IOException e) {
       throw new CloudflareException.Unavailable(
           "Cloudflare did not answer " + method + " " + pathAndQuery + ": " + e, e);

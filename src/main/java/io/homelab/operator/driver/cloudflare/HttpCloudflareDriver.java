@@ -45,7 +45,7 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
     this.perPage = perPage;
     this.clock = clock;
     this.budget = RequestBudget.cloudflare(clock);
-    this.api = new CloudflareApi(apiUrl, token, new JsonHttp(timeout), budget);
+    this.api = new CloudflareApi(new JsonHttp(apiUrl, timeout), token, budget);
     this.maxBatchChanges = maxBatchChanges;
   }
 

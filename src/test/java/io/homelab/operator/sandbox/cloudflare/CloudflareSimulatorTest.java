@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.homelab.operator.driver.JsonHttp;
 import io.homelab.operator.testing.ManualClock;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class CloudflareSimulatorTest {
 
   private final ManualClock clock = new ManualClock();
-  private final JsonHttp http = new JsonHttp(Duration.ofSeconds(5));
+  private JsonHttp http;
   private CloudflareSimulator cloudflare;
   private String zone;
 
@@ -27,6 +26,7 @@ class CloudflareSimulatorTest {
     cloudflare = new CloudflareSimulator(clock);
     cloudflare.addToken("t");
     zone = cloudflare.addZone("example.com");
+    http = new JsonHttp(cloudflare.apiUrl(), Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -35,8 +35,7 @@ class CloudflareSimulatorTest {
   }
 
   private JsonHttp.Reply call(String method, String path, Object body) throws IOException {
-    return http.send(
-        method, URI.create(cloudflare.apiUrl() + path), Map.of("Authorization", "Bearer t"), body);
+    return http.send(method, path, Map.of("Authorization", "Bearer t"), body);
   }
 
   private static Map<String, Object> a(String name, String content, String comment) {
@@ -156,8 +155,7 @@ class CloudflareSimulatorTest {
 
   @Test
   void aWrongTokenIs403() throws IOException {
-    JsonHttp.Reply reply =
-        http.send("GET", URI.create(cloudflare.apiUrl() + "/zones"), Map.of(), null);
+    JsonHttp.Reply reply = http.send("GET", "/zones", Map.of(), null);
 
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.body().get("success").asBoolean()).isFalse();
