@@ -525,16 +525,12 @@ public final class SimulatedCluster {
     if (!g.status.equals("running")) {
       return Reply.ok(List.of());
     }
+    Matcher ip = Pattern.compile("(?:^|,)ip=([^,]+)").matcher(g.config.getOrDefault("net0", ""));
+    String inet = ip.find() && !ip.group(1).equals("dhcp") ? ip.group(1) : g.address() + "/24";
     return Reply.ok(
         List.of(
             Map.of("name", "lo", "inet", "127.0.0.1/8", "inet6", "::1/128"),
-            Map.of(
-                "name",
-                "eth0",
-                "inet",
-                g.address() + "/24",
-                "inet6",
-                "fe80::be24:11ff:fe00:1/64")));
+            Map.of("name", "eth0", "inet", inet, "inet6", "fe80::be24:11ff:fe00:1/64")));
   }
 
   private String startTask(String node, String type, int vmid, Consumer<Task> effect) {
