@@ -3,8 +3,6 @@ package io.homelab.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.homelab.operator.api.DeletionPolicy;
 import io.homelab.operator.api.guest.Guest;
@@ -60,25 +58,18 @@ class ProxmoxGuestsTest {
 
   Homelab lab(String namespace) {
     Homelab lab = new Homelab(client, namespace);
-    Secret secret =
-        new SecretBuilder()
-            .withNewMetadata()
-            .withName("proxmox")
-            .withNamespace(namespace)
-            .endMetadata()
-            .withStringData(
-                Map.of(
-                    "url",
-                    pve.url(),
-                    "tokenId",
-                    TOKEN,
-                    "tokenSecret",
-                    SECRET,
-                    "fingerprint",
-                    pve.fingerprint()))
-            .build();
-    lab.create(secret);
+    lab.create(pve.connectionSecret(namespace, "proxmox"));
     return lab;
+  }
+
+  /** The sample VM under another name, without the disk to grow: quicker to make. */
+  static Guest vm(Homelab lab, String name, java.util.function.Consumer<Guest> change) {
+    return lab.guest(
+        g -> {
+          g.getMetadata().setName(name);
+          g.getSpec().setDisks(null);
+          change.accept(g);
+        });
   }
 
   Guest awaitReady(Homelab lab, String name) {
@@ -259,11 +250,7 @@ class ProxmoxGuestsTest {
   @Test
   void aTokenThatSeesAnEmptyListMakesNothingAgain() {
     Homelab lab = lab("blind");
-    lab.guest(
-        g -> {
-          g.getMetadata().setName("hidden");
-          g.getSpec().setDisks(null);
-        });
+    vm(lab, "hidden", g -> {});
     int vmid = awaitReady(lab, "hidden").getStatus().getVmid();
     long ours = pve.cluster().guests().size();
     pve.cluster().hideList(true);
@@ -277,6 +264,88 @@ class ProxmoxGuestsTest {
         .contains("GET /nodes/pve1/qemu/" + vmid + "/config")
         .noneMatch(r -> r.contains("/clone"));
     assertThat(lab.get(Guest.class, "hidden").getStatus().getVmid()).isEqualTo(vmid);
+  }
+
+  @Test
+  void aFailedCloneShowsItsExitStatusAndLogThenSucceedsOnRetry() {
+    Homelab lab = lab("fail");
+    pve.cluster().failNextTask("qmclone", "clone failed: storage 'local-lvm' is full");
+    vm(lab, "unlucky", g -> {});
+    var failed =
+        lab.awaitCondition(
+            Guest.class, "unlucky", ConditionType.GUEST_READY, "False", "ProxmoxTaskFailed");
+    assertThat(failed.getMessage())
+        .contains("clone task failed")
+        .contains("storage 'local-lvm' is full")
+        .contains("last log lines");
+    awaitReady(lab, "unlucky");
+    assertThat(lab.events("Guest", "unlucky"))
+        .anySatisfy(e -> assertThat(e).startsWith("Warning ProxmoxTaskFailed"));
+  }
+
+  @Test
+  void aProxmoxOutageIsReadyFalseNamingProxmoxAndPasses() {
+    Homelab lab = lab("outage");
+    // Only a Guest being created asks for the next VMID: the other tests' Guests do not take these.
+    for (int i = 0; i < 2; i++) {
+      pve.failNext("GET", "/cluster/nextid", 503, "service unavailable");
+    }
+    vm(lab, "patient", g -> {});
+    var down =
+        lab.awaitCondition(
+            Guest.class, "patient", ConditionType.READY, "False", "ProxmoxUnavailable");
+    assertThat(down.getMessage()).contains("Proxmox VE").contains("service unavailable");
+    awaitReady(lab, "patient");
+  }
+
+  @Test
+  void adoptTakesOverAnUnownedGuestAndWaitsForItsRestartToEnableTheAgent() {
+    Homelab lab = lab("adopt");
+    pve.cluster().addGuest("pve1", 4400, "qemu", "legacy", true);
+    vm(
+        lab,
+        "legacy",
+        g -> {
+          g.getSpec().setVmid(4400);
+          g.getSpec().setAdopt(true);
+        });
+    var restart =
+        lab.awaitCondition(
+            Guest.class, "legacy", ConditionType.GUEST_READY, "False", "RestartRequired");
+    assertThat(restart.getMessage()).contains("agent").contains("does not reboot");
+    assertThat(simGuest(4400).pending()).containsEntry("agent", "1");
+    assertThat(simGuest(4400).status()).isEqualTo("running");
+
+    // Someone stops it; the operator starts it again, and the agent change takes effect.
+    pve.cluster().setStatus(4400, "stopped");
+    awaitReady(lab, "legacy");
+    assertThat(simGuest(4400).config())
+        .containsEntry("tags", "homelab-operator;web")
+        .containsEntry("description", "homelab-operator:test/Guest/adopt/legacy")
+        .containsEntry("memory", "2048")
+        .containsEntry("agent", "1");
+    assertThat(lab.events("Guest", "legacy")).anySatisfy(e -> assertThat(e).contains("Adopted"));
+    assertThat(pve.cluster().guests())
+        .filteredOn(g -> "legacy".equals(g.config().get("name")))
+        .singleElement()
+        .extracting(SimGuest::vmid)
+        .isEqualTo(4400);
+  }
+
+  @Test
+  void aPausedGuestIsPlannedButNothingIsCreated() {
+    Homelab lab = lab("paused");
+    pve.resetCounts();
+    lab.guest(
+        g -> {
+          g.getMetadata().setName("later");
+          g.getMetadata().setAnnotations(Map.of(Annotations.PAUSED, "true"));
+        });
+    var pending =
+        lab.awaitCondition(Guest.class, "later", ConditionType.GUEST_READY, "Unknown", "Pending");
+    assertThat(pending.getMessage()).contains("would create");
+    assertThat(writes()).isEmpty();
+    assertThat(lab.get(Guest.class, "later").getStatus().getVmid()).isNull();
   }
 
   void awaitObservedReady(Homelab lab, String name, long generation) {

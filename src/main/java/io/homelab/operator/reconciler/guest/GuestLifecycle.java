@@ -97,6 +97,8 @@ public class GuestLifecycle {
     status.setTask(null);
     gate.release(uid(guest));
     connections.invalidate(endpoint);
+    // What the task changed (a start applies pending changes) is read again on this pass.
+    configReads.remove(uid(guest));
     if (result.failed()) {
       List<String> log = driver.taskLog(node, task.getUpid(), 5);
       String message =
@@ -327,8 +329,8 @@ public class GuestLifecycle {
             "Growing disk " + resize.disk() + " to " + resize.size(),
             settings.proxmox().taskPoll());
       }
-      boolean running = seen != null && "running".equals(seen.status());
-      List<String> pending = running ? List.copyOf(driver.pending(id).keySet()) : List.<String>of();
+      // A stopped guest takes pending changes at its next start; they matter once it runs.
+      List<String> pending = List.copyOf(driver.pending(id).keySet());
       last = new ConfigRead(generation, now, id.vmid(), disks.refused(), pending, null);
       configReads.put(uid(guest), last);
     }
@@ -368,11 +370,12 @@ public class GuestLifecycle {
     }
     status.setState(state);
     if (wantRunning) {
-      if (status.getAddresses() == null || status.getAddresses().isEmpty() || freshRead) {
+      boolean restartPending = read != null && !read.pending().isEmpty() && "running".equals(state);
+      if (freshRead || (status.getAddresses() == null && !restartPending)) {
         List<String> addresses = GuestBlueprint.usableAddresses(driver.addresses(id));
         status.setAddresses(addresses.isEmpty() ? null : addresses);
       }
-      if (status.getAddresses() == null) {
+      if (status.getAddresses() == null && !restartPending) {
         return new Step(
             Verdict.isFalse(
                 ConditionType.GUEST_READY,
@@ -389,7 +392,7 @@ public class GuestLifecycle {
     if (read != null && !read.refused().isEmpty()) {
       return settled(Reason.DISK_SHRINK_REFUSED, String.join("; ", read.refused()), false);
     }
-    if (read != null && !read.pending().isEmpty()) {
+    if (read != null && !read.pending().isEmpty() && "running".equals(state)) {
       return settled(
           Reason.RESTART_REQUIRED,
           "Changes to "

@@ -52,6 +52,10 @@ public final class SimulatedCluster {
       return node;
     }
 
+    public int vmid() {
+      return vmid;
+    }
+
     public String status() {
       return status;
     }
@@ -146,16 +150,12 @@ public final class SimulatedCluster {
     return guests.values().stream().filter(g -> !"1".equals(g.config.get("template"))).toList();
   }
 
-  /** Changes a guest behind the operator's back, as a person in the Proxmox UI would. */
-  public synchronized void edit(int vmid, Consumer<SimGuest> change) {
-    settle();
-    change.accept(guests.get(vmid));
-  }
-
+  /** Changes a guest's power state behind the operator's back, as in the Proxmox UI. */
   public synchronized void setStatus(int vmid, String status) {
     guests.get(vmid).status = status;
   }
 
+  /** Changes a guest's config behind the operator's back, as in the Proxmox UI. */
   public synchronized void setConfig(int vmid, String key, String value) {
     guests.get(vmid).config.put(key, value);
   }
