@@ -93,6 +93,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void simulatorsDoNotDependOnDrivers() {
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAPackage(SANDBOX)
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage(DRIVER)
+            .because("a simulator stands for the real system, which knows nothing of our drivers");
+    rule.check(classes);
+  }
+
+  @Test
   void apiDependsOnNoLayerAboveIt() {
     ArchRule rule =
         noClasses()

@@ -41,6 +41,20 @@ public record OwnerMarker(String ownerId, String kind, String namespace, String 
     return PREFIX + ":" + sha256Hex(text()).substring(0, 23);
   }
 
+  /**
+   * A compact identifier for places that need a key rather than a marker, such as a Caddy route's
+   * {@code @id}: {@code <ownerId>-<16 hex digits of the SHA-256 of text()>}. It starts with {@link
+   * #idPrefix(String)} of the installation.
+   */
+  public String compactId() {
+    return idPrefix(ownerId) + sha256Hex(text()).substring(0, 16);
+  }
+
+  /** What every {@link #compactId()} of an installation starts with. */
+  public static String idPrefix(String ownerId) {
+    return "homelab-" + ownerId + "-";
+  }
+
   /** Whether this installation owns the object — the same ownerId, whatever kind or name. */
   public boolean sameInstallation(OwnerMarker other) {
     return other != null && ownerId.equals(other.ownerId);

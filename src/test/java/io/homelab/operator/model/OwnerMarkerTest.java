@@ -108,4 +108,18 @@ class OwnerMarkerTest {
         .isFalse();
     assertThat(APP.sameInstallation(null)).isFalse();
   }
+
+  @org.junit.jupiter.api.Test
+  void compactIdStartsWithTheInstallationsPrefixAndDiffersPerObject() {
+    OwnerMarker a = new OwnerMarker("home", "Route", "web", "app");
+    OwnerMarker b = new OwnerMarker("home", "Route", "web", "blog");
+    org.assertj.core.api.Assertions.assertThat(a.compactId())
+        .startsWith(OwnerMarker.idPrefix("home"))
+        .hasSize("homelab-home-".length() + 16)
+        .isEqualTo(new OwnerMarker("home", "Route", "web", "app").compactId())
+        .isNotEqualTo(b.compactId());
+    org.assertj.core.api.Assertions.assertThat(
+            new OwnerMarker("lab", "Route", "web", "app").compactId())
+        .doesNotStartWith(OwnerMarker.idPrefix("home"));
+  }
 }

@@ -22,6 +22,8 @@ import io.homelab.operator.api.route.RouteAccess;
 import io.homelab.operator.api.route.TunnelRef;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.status.ConditionType;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.quarkiverse.operatorsdk.runtime.QuarkusConfigurationService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -40,6 +42,35 @@ import org.junit.jupiter.api.Test;
 class ControlPlaneTest {
 
   @Inject KubernetesClient client;
+  @Inject QuarkusConfigurationService configuration;
+
+  @Inject
+  jakarta.enterprise.inject.Instance<io.javaoperatorsdk.operator.api.reconciler.Reconciler<?>>
+      reconcilers;
+
+  @Test
+  void theFrameworksRetryNeverGivesUpAndBacksOffToFiveMinutes() {
+    List<String> checked = new java.util.ArrayList<>();
+    for (var reconciler : reconcilers) {
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      var controller =
+          configuration.getConfigurationFor(
+              (io.javaoperatorsdk.operator.api.reconciler.Reconciler) reconciler);
+      assertThat(controller.getRetry())
+          .as(controller.getName())
+          .isInstanceOfSatisfying(
+              GenericRetry.class,
+              retry -> {
+                assertThat(retry.getMaxAttempts()).as("max attempts (-1: unlimited)").isEqualTo(-1);
+                assertThat(retry.getInitialInterval()).isEqualTo(2000);
+                assertThat(retry.getIntervalMultiplier()).isEqualTo(2.0);
+                assertThat(retry.getMaxInterval()).isEqualTo(300_000);
+              });
+      checked.add(controller.getName());
+    }
+    assertThat(checked)
+        .containsExactlyInAnyOrder("edge", "tunnel", "route", "guest", "secret-usage");
+  }
 
   @Test
   void aRouteFollowsItsTunnelAndSecretsAsTheyAppear() {
@@ -72,6 +103,11 @@ class ControlPlaneTest {
     assertThat(lab.get(Route.class, "app").getStatus().getUrl())
         .isEqualTo("https://refs.example.com");
     lab.assertSpec(Route.class, "app", spec);
+    // The operator writes an object's status and its own finalizer, nothing else.
+    Route stored = lab.get(Route.class, "app");
+    assertThat(stored.getMetadata().getFinalizers()).containsExactly("routes.homelab.io/finalizer");
+    assertThat(stored.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(stored.getMetadata().getLabels()).isNullOrEmpty();
   }
 
   @Test

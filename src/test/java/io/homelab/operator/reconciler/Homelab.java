@@ -99,16 +99,26 @@ final class Homelab {
     return client.resources(type).inNamespace(namespace).withName(name).get();
   }
 
+  /**
+   * Edits an object as a person would with kubectl edit; an edit that meets one of the operator's
+   * writes (409) is made again on the fresh object.
+   */
   <T extends HasMetadata> T edit(Class<T> type, String name, Consumer<T> change) {
-    return client
-        .resources(type)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            o -> {
-              change.accept(o);
-              return o;
-            });
+    return await("edit of " + type.getSimpleName() + " " + namespace + "/" + name)
+        .atMost(DEADLINE)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () ->
+                client
+                    .resources(type)
+                    .inNamespace(namespace)
+                    .withName(name)
+                    .edit(
+                        o -> {
+                          change.accept(o);
+                          return o;
+                        }),
+            java.util.Objects::nonNull);
   }
 
   void delete(Class<? extends HasMetadata> type, String name) {

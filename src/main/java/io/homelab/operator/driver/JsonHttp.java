@@ -1,0 +1,78 @@
+package io.homelab.operator.driver;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The one HTTP exchange the REST drivers share: JSON in and out over {@code java.net.http}, with a
+ * timeout per request. A reply of any status comes back as a {@link Reply}; only a failure to get
+ * one at all (timeout, refused connection) is an {@link IOException}, for the driver to map.
+ */
+public final class JsonHttp {
+
+  /** A reply: status, headers, and the body as JSON (NullNode when empty or not JSON). */
+  public record Reply(int status, HttpHeaders headers, JsonNode body) {
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  public static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final HttpClient client;
+  private final Duration timeout;
+
+  public JsonHttp(Duration timeout) {
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
+    this.timeout = timeout;
+  }
+
+  /** Sends one request; {@code body} null sends none. */
+  public Reply send(String method, URI uri, Map<String, String> headers, Object body)
+      throws IOException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+    headers.forEach(request::header);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return new Reply(response.statusCode(), response.headers(), parse(response.body()));
+  }
+
+  private static JsonNode parse(byte[] raw) {
+    if (raw == null || raw.length == 0) {
+      return NullNode.getInstance();
+    }
+    try {
+      return JSON.readTree(raw);
+    } catch (IOException e) {
+      return NullNode.getInstance();
+    }
+  }
+}

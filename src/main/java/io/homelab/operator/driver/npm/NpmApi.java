@@ -1,0 +1,143 @@
+package io.homelab.operator.driver.npm;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.driver.JsonHttp;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The thin transport to one NPM: one method per call of its REST API, under the API base a Tunnel
+ * names ({@code http://npm.home:81/api}). Statuses become exceptions here: 5xx and no reply {@link
+ * NpmException.Unavailable}, a refused token {@link TokenRefused} (NPM answers 403 without a valid
+ * token and 400 {@code Token has expired}, never 401), any other 4xx {@link NpmException.Rejected}.
+ */
+final class NpmApi {
+
+  /** A token and when it expires. */
+  record Token(String token, Instant expires) {}
+
+  /** NPM refused the token: 403, or 400 {@code Token has expired}. */
+  static final class TokenRefused extends RuntimeException {
+    TokenRefused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static final TypeReference<List<ProxyHost>> PROXY_HOSTS = new TypeReference<>() {};
+  private static final TypeReference<List<OtherHost>> OTHER_HOSTS = new TypeReference<>() {};
+
+  private final URI base;
+  private final JsonHttp http;
+
+  NpmApi(URI base, JsonHttp http) {
+    String text = base.toString();
+    this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    this.http = http;
+  }
+
+  /** {@code POST /api/tokens {identity, secret}}: a token, unless the account has 2FA on. */
+  Token requestToken(NpmCredentials credentials) {
+    JsonNode body =
+        call(
+            "POST",
+            "/tokens",
+            null,
+            Map.of("identity", credentials.identity(), "secret", credentials.secret()));
+    if (body.path("requires_2fa").asBoolean(false)) {
+      throw new NpmException.TwoFactorRequired(credentials.identity());
+    }
+    return token(body);
+  }
+
+  /** {@code GET /api/tokens}: a fresh token for one still valid. */
+  Token refreshToken(String token) {
+    return token(call("GET", "/tokens", token, null));
+  }
+
+  /** {@code GET /api/nginx/proxy-hosts}. */
+  List<ProxyHost> listProxyHosts(String token) {
+    return JsonHttp.JSON.convertValue(call("GET", "/nginx/proxy-hosts", token, null), PROXY_HOSTS);
+  }
+
+  /** {@code GET /api/nginx/proxy-hosts/{hostID}}. */
+  ProxyHost getProxyHost(String token, int id) {
+    return proxyHost(call("GET", "/nginx/proxy-hosts/" + id, token, null));
+  }
+
+  /** {@code POST /api/nginx/proxy-hosts}. */
+  ProxyHost createProxyHost(String token, ObjectNode host) {
+    return proxyHost(call("POST", "/nginx/proxy-hosts", token, host));
+  }
+
+  /** {@code PUT /api/nginx/proxy-hosts/{hostID}}: the fields sent replace theirs, meta whole. */
+  ProxyHost updateProxyHost(String token, int id, ObjectNode fields) {
+    return proxyHost(call("PUT", "/nginx/proxy-hosts/" + id, token, fields));
+  }
+
+  /** {@code DELETE /api/nginx/proxy-hosts/{hostID}}. */
+  void deleteProxyHost(String token, int id) {
+    call("DELETE", "/nginx/proxy-hosts/" + id, token, null);
+  }
+
+  /** {@code POST /api/nginx/proxy-hosts/{hostID}/enable}. */
+  void enableProxyHost(String token, int id) {
+    call("POST", "/nginx/proxy-hosts/" + id + "/enable", token, null);
+  }
+
+  /** {@code POST /api/nginx/proxy-hosts/{hostID}/disable}. */
+  void disableProxyHost(String token, int id) {
+    call("POST", "/nginx/proxy-hosts/" + id + "/disable", token, null);
+  }
+
+  /** {@code GET /api/nginx/redirection-hosts}. */
+  List<OtherHost> listRedirectionHosts(String token) {
+    return JsonHttp.JSON.convertValue(
+        call("GET", "/nginx/redirection-hosts", token, null), OTHER_HOSTS);
+  }
+
+  /** {@code GET /api/nginx/dead-hosts}. */
+  List<OtherHost> listDeadHosts(String token) {
+    return JsonHttp.JSON.convertValue(call("GET", "/nginx/dead-hosts", token, null), OTHER_HOSTS);
+  }
+
+  private static Token token(JsonNode body) {
+    return new Token(body.path("token").asText(), Instant.parse(body.path("expires").asText()));
+  }
+
+  private static ProxyHost proxyHost(JsonNode body) {
+    return JsonHttp.JSON.convertValue(body, ProxyHost.class);
+  }
+
+  private JsonNode call(String method, String path, String token, Object body) {
+    JsonHttp.Reply reply;
+    try {
+      reply =
+          http.send(
+              method,
+              URI.create(base + path),
+              token == null ? Map.of() : Map.of("Authorization", "Bearer " + token),
+              body);
+    } catch (IOException e) {
+      throw new NpmException.Unavailable("NPM did not answer " + method + " " + path + ": " + e, e);
+    }
+    if (reply.ok()) {
+      return reply.body();
+    }
+    String message = reply.body().path("error").path("message").asText("");
+    if (reply.status() >= 500) {
+      throw new NpmException.Unavailable(
+          "NPM answered " + reply.status() + " to " + method + " " + path + " " + message, null);
+    }
+    if (token != null
+        && (reply.status() == 403
+            || (reply.status() == 400 && message.equalsIgnoreCase("Token has expired")))) {
+      throw new TokenRefused(message);
+    }
+    throw new NpmException.Rejected(reply.status(), message);
+  }
+}

@@ -1,0 +1,160 @@
+package io.homelab.operator.reconciler.edge;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.api.edge.CaddyIssuer;
+import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeCaddy;
+import io.homelab.operator.api.route.Route;
+import io.homelab.operator.driver.DriverException;
+import io.homelab.operator.driver.caddy.CaddyDriver;
+import io.homelab.operator.driver.caddy.CaddyDriver.Apps;
+import io.homelab.operator.driver.caddy.CaddyDriver.Change;
+import io.homelab.operator.driver.caddy.ListenerConflictException;
+import io.homelab.operator.model.CaddyPlan;
+import io.homelab.operator.model.CaddyRoute;
+import io.homelab.operator.model.OwnerMarker;
+import io.homelab.operator.model.Verdict;
+import io.homelab.operator.status.ConditionType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The Caddy part of an Edge's reconcile: one read of Caddy's apps, then, only where it differs, the
+ * operator's server, its routes (one write for all of them) and its TLS policy. The answer is the
+ * CaddyReady verdict and how many routes Caddy serves.
+ */
+final class CaddyStep {
+
+  static final String READY = "Serving";
+  static final String SERVER_NOT_FOUND = "ServerNotFound";
+  static final String WOULD_WRITE = "WritesSuspended";
+
+  /**
+   * @param verdict CaddyReady
+   * @param routes the routes Caddy serves for the Edge
+   * @param restored true when Caddy had lost its config (restarted empty) and it was put back
+   */
+  record Outcome(Verdict verdict, int routes, boolean restored) {}
+
+  private CaddyStep() {}
+
+  /**
+   * @param routes the Edge's Routes that are accepted and resolved
+   * @param upstream the {@code host:port} each Route's traffic goes to through the tunnel, or null
+   *     when its Tunnel has no address yet
+   * @param mayWrite false while the Edge is paused or the operator runs dry
+   */
+  static Outcome apply(
+      Edge edge,
+      CaddyDriver driver,
+      String ownerId,
+      List<Route> routes,
+      Function<Route, String> upstream,
+      boolean mayWrite) {
+    EdgeCaddy caddy =
+        edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    String server = caddy.getServer() == null ? CaddyPlan.OWN_SERVER : caddy.getServer();
+    List<String> listen =
+        caddy.getListen() == null || caddy.getListen().isEmpty()
+            ? CaddyPlan.DEFAULT_LISTEN
+            : caddy.getListen();
+    List<ObjectNode> rendered = new ArrayList<>();
+    List<String> hostnames = new ArrayList<>();
+    for (Route route : routes) {
+      String target = upstream.apply(route);
+      // A Route asking for basic auth is not served until its account can be programmed.
+      boolean needsAccount =
+          route.getSpec().getAccess() != null
+              && route.getSpec().getAccess().getBasicAuthSecretRef() != null;
+      if (target != null && !needsAccount) {
+        OwnerMarker marker =
+            new OwnerMarker(
+                ownerId,
+                "Route",
+                route.getMetadata().getNamespace(),
+                route.getMetadata().getName());
+        rendered.add(CaddyRoute.render(marker.compactId(), route.getSpec(), target, null));
+        hostnames.add(route.getSpec().getHostname());
+      }
+    }
+    try {
+      Apps apps = driver.read();
+      boolean restored = apps.empty();
+      if (!server.equals(CaddyPlan.OWN_SERVER) && apps.server(server) == null) {
+        return new Outcome(
+            Verdict.isFalse(
+                ConditionType.CADDY_READY,
+                SERVER_NOT_FOUND,
+                "spec.caddy.server names '" + server + "', which Caddy's config does not have"),
+            0,
+            false);
+      }
+      if (!mayWrite) {
+        return new Outcome(
+            Verdict.unknown(
+                ConditionType.CADDY_READY,
+                WOULD_WRITE,
+                "Writes are suspended; Caddy would serve " + rendered.size() + " routes"),
+            rendered.size(),
+            false);
+      }
+      if (server.equals(CaddyPlan.OWN_SERVER) && driver.ensureServer(apps, listen) != Change.NONE) {
+        apps = driver.read();
+      }
+      if (driver.replaceRoutes(apps, server, rendered) != Change.NONE) {
+        apps = driver.read();
+      }
+      String policyId = OwnerMarker.idPrefix(ownerId) + "tls-" + edgeId(edge, ownerId);
+      driver.ensureTlsPolicy(
+          apps,
+          policyId,
+          hostnames.isEmpty()
+              ? null
+              : CaddyRoute.tlsPolicy(
+                  hostnames,
+                  caddy.getIssuer() == CaddyIssuer.Internal,
+                  caddy.getAcmeEmail(),
+                  caddy.getAcmeCaUrl()));
+      return new Outcome(
+          Verdict.isTrue(
+              ConditionType.CADDY_READY,
+              READY,
+              "Caddy serves " + rendered.size() + " routes in server " + server),
+          rendered.size(),
+          restored);
+    } catch (ListenerConflictException e) {
+      return new Outcome(
+          Verdict.isFalse(
+              ConditionType.CADDY_READY, ListenerConflictException.REASON, e.getMessage()),
+          0,
+          false);
+    } catch (DriverException e) {
+      if (e.isTransient()) {
+        throw e;
+      }
+      return new Outcome(
+          Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage()), 0, false);
+    }
+  }
+
+  /** Removes what the operator put into Caddy for the Edge: its server (or routes) and policy. */
+  static void remove(Edge edge, CaddyDriver driver, String ownerId) {
+    EdgeCaddy caddy =
+        edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    String server = caddy.getServer() == null ? CaddyPlan.OWN_SERVER : caddy.getServer();
+    Apps apps = driver.read();
+    if (driver.remove(apps, server) != Change.NONE) {
+      apps = driver.read();
+    }
+    driver.ensureTlsPolicy(
+        apps, OwnerMarker.idPrefix(ownerId) + "tls-" + edgeId(edge, ownerId), null);
+  }
+
+  private static String edgeId(Edge edge, String ownerId) {
+    return new OwnerMarker(
+            ownerId, "Edge", edge.getMetadata().getNamespace(), edge.getMetadata().getName())
+        .compactId()
+        .substring(OwnerMarker.idPrefix(ownerId).length());
+  }
+}
