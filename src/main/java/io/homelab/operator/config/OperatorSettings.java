@@ -30,6 +30,28 @@ public interface OperatorSettings {
   @WithDefault("false")
   boolean dryRun();
 
+  /** How the operator drives Proxmox VE. */
+  Proxmox proxmox();
+
+  /** Proxmox VE settings. */
+  interface Proxmox {
+
+    /**
+     * Clones running at once on one node. Clones of one template always run one at a time: Proxmox
+     * holds a lock on the template while it is copied.
+     */
+    @WithDefault("2")
+    int cloneConcurrencyPerNode();
+
+    /** How long one API call may take before it counts as failed. */
+    @WithDefault("10s")
+    Duration requestTimeout();
+
+    /** How soon a Guest with a running task (clone, start...) looks at the task again. */
+    @WithDefault("2s")
+    Duration taskPoll();
+  }
+
   /** Poll intervals, one per external system. */
   interface Poll {
 

@@ -56,7 +56,32 @@ public class SettingsCheck {
     checkInterval(problems, "cloudflare", poll.cloudflare());
     checkInterval(problems, "caddy", poll.caddy());
     checkInterval(problems, "wireguard", poll.wireguard());
+    OperatorSettings.Proxmox proxmox = settings.proxmox();
+    if (proxmox.cloneConcurrencyPerNode() < 1 || proxmox.cloneConcurrencyPerNode() > 32) {
+      problems.add(
+          "homelab.proxmox.clone-concurrency-per-node must be 1 to 32, not "
+              + proxmox.cloneConcurrencyPerNode());
+    }
+    checkRange(
+        problems,
+        "homelab.proxmox.request-timeout",
+        proxmox.requestTimeout(),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5));
+    checkRange(
+        problems,
+        "homelab.proxmox.task-poll",
+        proxmox.taskPoll(),
+        Duration.ofMillis(10),
+        Duration.ofMinutes(1));
     return problems;
+  }
+
+  private static void checkRange(
+      List<String> problems, String name, Duration value, Duration min, Duration max) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      problems.add(name + " must be between " + min + " and " + max + ", not " + value);
+    }
   }
 
   private static void checkInterval(List<String> problems, String name, Duration interval) {

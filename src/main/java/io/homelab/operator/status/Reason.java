@@ -15,4 +15,19 @@ public final class Reason {
   public static final String FORCE_DELETED = "ForceDeleted";
   public static final String RELEASED = "Released";
   public static final String CLEANED_UP = "CleanedUp";
+
+  public static final String CONFLICT = "Conflict";
+  public static final String PROXMOX_UNAVAILABLE = "ProxmoxUnavailable";
+  public static final String PROXMOX_REFUSED = "ProxmoxRefused";
+  public static final String PROXMOX_TASK_FAILED = "ProxmoxTaskFailed";
+  public static final String INVALID_CONNECTION = "InvalidConnection";
+  public static final String PROVISIONING = "Provisioning";
+  public static final String WAITING_FOR_ADDRESS = "WaitingForAddress";
+  public static final String RESTART_REQUIRED = "RestartRequired";
+  public static final String DISK_SHRINK_REFUSED = "DiskShrinkRefused";
+  public static final String GUEST_NOT_FOUND = "GuestNotFound";
+  public static final String DRIFT_CORRECTED = "DriftCorrected";
+  public static final String CONFIG_UPDATED = "ConfigUpdated";
+  public static final String ADOPTED = "Adopted";
+  public static final String INSECURE_TLS = "InsecureSkipTlsVerify";
 }

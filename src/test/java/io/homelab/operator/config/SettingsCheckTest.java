@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SettingsCheckTest {
@@ -101,17 +102,54 @@ class SettingsCheckTest {
     assertThat(problems).hasSize(3);
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "0, 10s, clone-concurrency-per-node",
+    "33, 10s, clone-concurrency-per-node",
+    "2, 0.5s, request-timeout",
+    "2, 6m, request-timeout"
+  })
+  void proxmoxSettingsOutOfRangeAreNamed(int concurrency, String timeout, String named) {
+    OperatorSettings settings =
+        new Settings(
+            "home",
+            Optional.empty(),
+            new FakePoll(),
+            new FakeProxmox(concurrency, Duration.parse("PT" + timeout.toUpperCase())));
+    assertThat(SettingsCheck.problems(settings))
+        .singleElement()
+        .asString()
+        .contains("homelab.proxmox." + named);
+  }
+
   private static OperatorSettings settings(String ownerId) {
     return new Settings(ownerId, Optional.empty(), new FakePoll());
   }
 
   /** Settings as SmallRye Config would hand them over, without starting Quarkus. */
-  private record Settings(String ownerId, Optional<List<String>> watchedNamespaces, FakePoll poll)
+  private record Settings(
+      String ownerId,
+      Optional<List<String>> watchedNamespaces,
+      FakePoll poll,
+      OperatorSettings.Proxmox proxmox)
       implements OperatorSettings {
+
+    Settings(String ownerId, Optional<List<String>> watchedNamespaces, FakePoll poll) {
+      this(ownerId, watchedNamespaces, poll, new FakeProxmox(2, Duration.ofSeconds(10)));
+    }
 
     @Override
     public boolean dryRun() {
       return false;
+    }
+  }
+
+  /** Proxmox settings, defaults unless a test says otherwise. */
+  private record FakeProxmox(int cloneConcurrencyPerNode, Duration requestTimeout)
+      implements OperatorSettings.Proxmox {
+    @Override
+    public Duration taskPoll() {
+      return Duration.ofSeconds(2);
     }
   }
 

@@ -87,6 +87,10 @@ final class Homelab {
     return create(fromSample("30-guest-vm.yaml", Guest.class, change));
   }
 
+  Guest lxc(Consumer<Guest> change) {
+    return create(fromSample("31-guest-lxc.yaml", Guest.class, change));
+  }
+
   <T extends HasMetadata> T create(T object) {
     return client.resource(object).create();
   }

@@ -1,8 +1,11 @@
 package io.homelab.operator.reconciler.guest;
 
-import io.homelab.operator.api.DeletionPolicy;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.homelab.operator.api.guest.Guest;
 import io.homelab.operator.api.guest.GuestStatus;
+import io.homelab.operator.driver.proxmox.ProxmoxEndpoint;
+import io.homelab.operator.driver.proxmox.ProxmoxException;
 import io.homelab.operator.model.References;
 import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
@@ -25,26 +28,32 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
- * Reconciles Guests: the Proxmox connection Secret; then (with the driver) the guest in Proxmox VE.
- * Deleting a Guest with the default deletionPolicy Retain leaves the guest and its disks alone.
+ * Reconciles Guests: the Proxmox connection Secret, then the guest in Proxmox VE (see {@link
+ * GuestLifecycle}). Deleting a Guest with the default deletionPolicy Retain leaves the guest and
+ * its disks, without our marker; Delete destroys it and keeps the finalizer until that is done.
  */
 @ControllerConfiguration(name = "guest", generationAwareEventProcessing = false)
 public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
 
+  private static final Logger LOG = Logger.getLogger(GuestReconciler.class);
+
   static final List<String> HOPS = List.of(ConditionType.GUEST_READY);
-  static final String PENDING_HOPS = "Proxmox VE is not driven by this version of the operator";
+  static final String PENDING_HOPS = "Waiting for the Proxmox connection Secret";
 
   @Inject Clock clock;
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
+  @Inject GuestLifecycle lifecycle;
 
   @Override
   public List<EventSource<?, Guest>> prepareEventSources(EventSourceContext<Guest> context) {
@@ -53,29 +62,117 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
 
   @Override
   public UpdateControl<Guest> reconcile(Guest guest, Context<Guest> context) {
+    GuestStatus status = carryOver(guest.getStatus());
     try {
-      List<Verdict> verdicts =
-          List.of(
-              Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
-              resolvedRefs(guest, Sources.secretKeys(context, guest.getMetadata().getNamespace())));
-      GuestStatus status =
-          StatusAssembly.assemble(
-              guest,
-              carryOver(guest.getStatus()),
-              clock,
-              verdicts,
-              HOPS,
-              PENDING_HOPS,
-              suspension.of(guest));
+      Verdict resolved =
+          resolvedRefs(guest, Sources.secretKeys(context, guest.getMetadata().getNamespace()));
+      List<Verdict> verdicts = new ArrayList<>();
+      verdicts.add(Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"));
+      verdicts.add(resolved);
       SecretHolds.hold(guest, context);
+      GuestLifecycle.Step step = null;
+      if (resolved.holds()) {
+        step = drive(guest, context, status);
+        verdicts.add(step.verdict());
+      }
+      UpdateControl<Guest> update =
+          StatusWriter.patchIfChanged(
+              guest,
+              StatusAssembly.assemble(
+                  guest, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(guest)));
+      if (step != null && step.failure()) {
+        return update.rescheduleAfter(failures.failed(guest));
+      }
       failures.succeeded(guest);
-      return StatusWriter.patchIfChanged(guest, status);
+      return step == null ? update : update.rescheduleAfter(step.requeue());
+    } catch (ProxmoxException e) {
+      if (!e.isTransient()) {
+        return refused(guest, context, status, e);
+      }
+      return failed(guest, status, Reason.PROXMOX_UNAVAILABLE, "Proxmox VE: " + e.getMessage());
     } catch (RuntimeException e) {
-      GuestStatus status =
-          StatusAssembly.failed(
-              guest, carryOver(guest.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
-      return StatusWriter.patchIfChanged(guest, status).rescheduleAfter(failures.failed(guest));
+      LOG.warnf(e, "Guest %s: reconcile failed", Sources.key(guest));
+      return failed(guest, status, Reason.RECONCILE_ERROR, e.toString());
     }
+  }
+
+  /** One lifecycle pass, or why it cannot run with this connection Secret. */
+  private GuestLifecycle.Step drive(Guest guest, Context<Guest> context, GuestStatus status) {
+    Optional<ProxmoxEndpoint> endpoint = endpoint(guest, context);
+    if (endpoint.isEmpty()) {
+      return new GuestLifecycle.Step(
+          Verdict.isFalse(
+              ConditionType.GUEST_READY,
+              Reason.INVALID_CONNECTION,
+              "Secret "
+                  + secretKey(guest)
+                  + " cannot be used: "
+                  + invalidConnection(guest, context)),
+          Duration.ofMinutes(5),
+          false);
+    }
+    return lifecycle.step(guest, status, endpoint.get());
+  }
+
+  private static Optional<ProxmoxEndpoint> endpoint(Guest guest, Context<Guest> context) {
+    try {
+      return Optional.of(connection(guest, context));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String invalidConnection(Guest guest, Context<Guest> context) {
+    try {
+      connection(guest, context);
+      return "";
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static ProxmoxEndpoint connection(Guest guest, Context<Guest> context) {
+    Secret secret =
+        Sources.get(
+                context,
+                Secret.class,
+                "secrets",
+                guest.getMetadata().getNamespace(),
+                guest.getSpec().getProxmox().getConnectionSecretRef().getName())
+            .orElseThrow(() -> new IllegalArgumentException("it is gone"));
+    return ProxmoxConnections.endpoint(
+        secret, Boolean.TRUE.equals(guest.getSpec().getProxmox().getInsecureSkipTlsVerify()));
+  }
+
+  private static String secretKey(Guest guest) {
+    return guest.getMetadata().getNamespace()
+        + "/"
+        + guest.getSpec().getProxmox().getConnectionSecretRef().getName();
+  }
+
+  /** Proxmox refused a call for good (4xx): a condition, and no retry storm. */
+  private UpdateControl<Guest> refused(
+      Guest guest, Context<Guest> context, GuestStatus status, ProxmoxException e) {
+    List<Verdict> verdicts =
+        List.of(
+            Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
+            References.resolved("The Proxmox connection Secret is there"),
+            Verdict.isFalse(
+                ConditionType.GUEST_READY,
+                Reason.PROXMOX_REFUSED,
+                "Proxmox VE refused the call (HTTP " + e.status() + "): " + e.getMessage()));
+    return StatusWriter.patchIfChanged(
+            guest,
+            StatusAssembly.assemble(
+                guest, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(guest)))
+        .rescheduleAfter(Duration.ofMinutes(5));
+  }
+
+  private UpdateControl<Guest> failed(
+      Guest guest, GuestStatus status, String reason, String message) {
+    return StatusWriter.patchIfChanged(
+            guest, StatusAssembly.failed(guest, status, clock, reason, message))
+        .rescheduleAfter(failures.failed(guest));
   }
 
   /** The connection Secret, which must also say how to trust Proxmox unless verification is off. */
@@ -108,17 +205,58 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
         .forced(guest, leftBehind(guest))
         .orElseGet(
             () -> {
-              if (guest.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+              GuestStatus status = carryOver(guest.getStatus());
+              if (status.getVmid() == null) {
+                lifecycle.forget(guest);
+                return deletions.cleanedUp(
+                    guest, "Guest removed; no Proxmox guest was recorded for it");
+              }
+              Optional<ProxmoxEndpoint> endpoint = endpoint(guest, context);
+              if (endpoint.isEmpty()) {
                 return deletions.cleanedUp(
                     guest,
-                    "Released (deletionPolicy Retain): the guest and its disks stay in Proxmox");
+                    "Guest removed without cleanup: Secret "
+                        + secretKey(guest)
+                        + " cannot be used; left behind: "
+                        + String.join("; ", leftBehind(guest)));
               }
-              return deletions.cleanedUp(
-                  guest,
-                  leftBehind(guest).isEmpty()
-                      ? "Guest removed; nothing external was recorded for it"
-                      : "Guest removed; left behind: " + String.join("; ", leftBehind(guest)));
+              try {
+                GuestLifecycle.Cleanup cleanup = lifecycle.cleanup(guest, status, endpoint.get());
+                if (cleanup.done()) {
+                  lifecycle.forget(guest);
+                  return deletions.cleanedUp(guest, cleanup.message());
+                }
+                recordCleanup(guest, context, status);
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(cleanup.requeue());
+              } catch (ProxmoxException e) {
+                LOG.warnf("Guest %s: cleanup failed: %s", Sources.key(guest), e.getMessage());
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(guest));
+              }
             });
+  }
+
+  /** Keeps the task a cleanup started in status, so the next pass reads it. */
+  private static void recordCleanup(Guest guest, Context<Guest> context, GuestStatus status) {
+    if (guest.getStatus() != null) {
+      status.setConditions(guest.getStatus().getConditions());
+      status.setObservedGeneration(guest.getStatus().getObservedGeneration());
+    }
+    if (guest.getStatus() != null && !StatusWriter.differs(guest.getStatus(), status)) {
+      return;
+    }
+    try {
+      context
+          .getClient()
+          .resource(guest)
+          .editStatus(
+              current -> {
+                current.setStatus(status);
+                return current;
+              });
+    } catch (KubernetesClientException e) {
+      LOG.warnf(
+          "Guest %s: could not record the cleanup task: %s", Sources.key(guest), e.getMessage());
+    }
   }
 
   static List<String> leftBehind(Guest guest) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -106,6 +108,26 @@ public final class ProxmoxSimulator implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * What a Guest's connection Secret holds to reach this simulator: {@code url}, {@code tokenId},
+   * {@code tokenSecret} and the pinned {@code fingerprint}.
+   */
+  public Map<String, String> connectionSecretData() {
+    return Map.of(
+        "url", url(), "tokenId", tokenId, "tokenSecret", tokenSecret, "fingerprint", fingerprint());
+  }
+
+  /** A connection Secret for Guests to reach this simulator, named {@code namespace/name}. */
+  public Secret connectionSecret(String namespace, String name) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(connectionSecretData())
+        .build();
   }
 
   /** The guests, templates and tasks; tests change it directly to make drift. */

@@ -52,6 +52,10 @@ public final class SimulatedCluster {
       return node;
     }
 
+    public int vmid() {
+      return vmid;
+    }
+
     public String status() {
       return status;
     }
@@ -146,16 +150,12 @@ public final class SimulatedCluster {
     return guests.values().stream().filter(g -> !"1".equals(g.config.get("template"))).toList();
   }
 
-  /** Changes a guest behind the operator's back, as a person in the Proxmox UI would. */
-  public synchronized void edit(int vmid, Consumer<SimGuest> change) {
-    settle();
-    change.accept(guests.get(vmid));
-  }
-
+  /** Changes a guest's power state behind the operator's back, as in the Proxmox UI. */
   public synchronized void setStatus(int vmid, String status) {
     guests.get(vmid).status = status;
   }
 
+  /** Changes a guest's config behind the operator's back, as in the Proxmox UI. */
   public synchronized void setConfig(int vmid, String key, String value) {
     guests.get(vmid).config.put(key, value);
   }
@@ -525,16 +525,12 @@ public final class SimulatedCluster {
     if (!g.status.equals("running")) {
       return Reply.ok(List.of());
     }
+    Matcher ip = Pattern.compile("(?:^|,)ip=([^,]+)").matcher(g.config.getOrDefault("net0", ""));
+    String inet = ip.find() && !ip.group(1).equals("dhcp") ? ip.group(1) : g.address() + "/24";
     return Reply.ok(
         List.of(
             Map.of("name", "lo", "inet", "127.0.0.1/8", "inet6", "::1/128"),
-            Map.of(
-                "name",
-                "eth0",
-                "inet",
-                g.address() + "/24",
-                "inet6",
-                "fe80::be24:11ff:fe00:1/64")));
+            Map.of("name", "eth0", "inet", inet, "inet6", "fe80::be24:11ff:fe00:1/64")));
   }
 
   private String startTask(String node, String type, int vmid, Consumer<Task> effect) {
