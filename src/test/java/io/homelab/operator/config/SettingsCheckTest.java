@@ -101,19 +101,50 @@ class SettingsCheckTest {
     assertThat(problems).hasSize(3);
   }
 
+  @Test
+  void theWireGuardSettingsAreChecked() {
+    assertThat(
+            SettingsCheck.problems(
+                new Settings(
+                    "home",
+                    Optional.empty(),
+                    new FakePoll(),
+                    new FakeWireGuard(Duration.ofMinutes(2), "etc/wireguard"))))
+        .containsExactly(
+            "homelab.wireguard.handshake-max-age must be more than 2m (WireGuard renews a live"
+                + " session's handshake every 2 minutes), not PT2M",
+            "homelab.wireguard.config-dir must be an absolute path without quotes, not"
+                + " 'etc/wireguard'");
+  }
+
   private static OperatorSettings settings(String ownerId) {
     return new Settings(ownerId, Optional.empty(), new FakePoll());
   }
 
   /** Settings as SmallRye Config would hand them over, without starting Quarkus. */
-  private record Settings(String ownerId, Optional<List<String>> watchedNamespaces, FakePoll poll)
+  private record Settings(
+      String ownerId,
+      Optional<List<String>> watchedNamespaces,
+      FakePoll poll,
+      OperatorSettings.WireGuard wireguard)
       implements OperatorSettings {
+
+    Settings(String ownerId, Optional<List<String>> watchedNamespaces, FakePoll poll) {
+      this(
+          ownerId,
+          watchedNamespaces,
+          poll,
+          new FakeWireGuard(Duration.ofMinutes(3), "/etc/wireguard"));
+    }
 
     @Override
     public boolean dryRun() {
       return false;
     }
   }
+
+  private record FakeWireGuard(Duration handshakeMaxAge, String configDir)
+      implements OperatorSettings.WireGuard {}
 
   /** The defaults of {@link OperatorSettings.Poll}, each field open to change. */
   private static final class FakePoll implements OperatorSettings.Poll {
