@@ -276,6 +276,17 @@ public final class NetnsLab implements AutoCloseable {
         .orFail("wg-quick up in " + HOME);
   }
 
+  /** An HTTP GET from the edge to the server in lan (bash's /dev/tcp: no client to install). */
+  public String httpFromEdgeToLan() {
+    return edge("exec 3<>/dev/tcp/"
+            + LAN_SERVER
+            + "/"
+            + LAN_PORT
+            + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 cat <&3")
+        .orFail("HTTP from the edge to the lan")
+        .out();
+  }
+
   /** Takes the home end down. */
   public void homeDown() {
     home("wg-quick down " + dir.resolve(HOME_INTERFACE + ".conf"));
