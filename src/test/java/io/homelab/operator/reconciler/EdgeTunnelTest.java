@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.netns.LanHttpServer;
 import io.homelab.operator.netns.NetnsLab;
@@ -100,6 +102,14 @@ class EdgeTunnelTest {
     lab.tunnel("home", t -> t.getSpec().setAllowedIPs(List.of(NetnsLab.LAN_NETWORK)));
 
     lab.awaitCondition(Edge.class, "vps", ConditionType.READY, "True", "Ready");
+    // Caddy, reached through the SSH forward: the operator's server is there, the user's is as
+    // they wrote it.
+    String servers = net.caddyConfig("apps/http/servers");
+    assertThat(servers)
+        .contains("\"homelab\":{\"listen\":[\":" + NetnsLab.CADDY_HTTPS_PORT + "\"]")
+        .contains(
+            "\"fixture\":{\"listen\":[\":8080\"],\"routes\":[{\"handle\":[{\"body\":\"fixture\","
+                + "\"handler\":\"static_response\"}]}]}");
     Edge edge = lab.get(Edge.class, "vps");
     assertThat(edge.getStatus().getAddress()).isEqualTo("10.214.0.1");
     assertThat(edge.getStatus().getConfiguredInterface()).isEqualTo("hlwglink");
@@ -251,6 +261,10 @@ class EdgeTunnelTest {
       e.getSpec().getWireguard().setListenPort(listenPort);
       e.getSpec().getWireguard().setNetwork(network);
       e.getSpec().setDns(null);
+      EdgeCaddy caddy = new EdgeCaddy();
+      caddy.setIssuer(CaddyIssuer.Internal);
+      caddy.setListen(List.of(":" + NetnsLab.CADDY_HTTPS_PORT));
+      e.getSpec().setCaddy(caddy);
       change.accept(e);
     };
   }

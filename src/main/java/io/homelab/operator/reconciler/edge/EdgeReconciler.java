@@ -3,12 +3,16 @@ package io.homelab.operator.reconciler.edge;
 import io.homelab.operator.api.DeletionPolicy;
 import io.homelab.operator.api.SecretKeyRef;
 import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.edge.EdgeStatus;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.config.OperatorSettings;
 import io.homelab.operator.driver.DriverException;
 import io.homelab.operator.driver.HostAccess;
+import io.homelab.operator.driver.caddy.CaddyConnections;
+import io.homelab.operator.driver.caddy.CaddyDriver;
+import io.homelab.operator.driver.ssh.SshConnections;
 import io.homelab.operator.driver.wireguard.InterfaceConfig;
 import io.homelab.operator.driver.wireguard.WireGuardDriver;
 import io.homelab.operator.driver.wireguard.WireGuardHost;
@@ -21,6 +25,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.TunnelAddresses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
+import io.homelab.operator.reconciler.EventRecorder;
 import io.homelab.operator.reconciler.Failures;
 import io.homelab.operator.reconciler.GeneratedSecrets;
 import io.homelab.operator.reconciler.SecretHolds;
@@ -61,11 +66,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
 
   private static final Logger LOG = Logger.getLogger(EdgeReconciler.class);
 
-  /**
-   * The hops that make the Edge Ready. Caddy is not driven yet, so CaddyReady is not among them
-   * (nor shown) until its driver lands.
-   */
-  static final List<String> HOPS = List.of(ConditionType.REACHABLE, ConditionType.WIREGUARD_READY);
+  /** The hops that make the Edge Ready. */
+  static final List<String> HOPS =
+      List.of(ConditionType.REACHABLE, ConditionType.WIREGUARD_READY, ConditionType.CADDY_READY);
 
   static final String PENDING_HOPS = "waits until the Edge's references resolve";
   static final String KEY_SECRET_SUFFIX = "-wireguard";
@@ -86,6 +89,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Inject OperatorSettings settings;
   @Inject WireGuardDriver wireguard;
   @Inject WireGuardStates states;
+  @Inject SshConnections ssh;
+  @Inject CaddyConnections caddyConnections;
+  @Inject EventRecorder events;
 
   @Override
   public List<EventSource<?, Edge>> prepareEventSources(EventSourceContext<Edge> context) {
@@ -143,6 +149,10 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       if (resolved.holds()) {
         Drive drive = drive(edge, context, tunnels, status);
         verdicts.addAll(drive.verdicts());
+        if (drive.verdicts().get(0).holds()) {
+          drive = drive.and(caddy(edge, context, tunnels, status));
+          verdicts.add(drive.verdicts().get(drive.verdicts().size() - 1));
+        }
         if (drive.failed()) {
           next = failures.failed(edge);
         } else {
@@ -162,7 +172,108 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   }
 
   /** The hop verdicts of one pass over the VPS, and whether it failed. */
-  record Drive(List<Verdict> verdicts, boolean failed) {}
+  record Drive(List<Verdict> verdicts, boolean failed) {
+    Drive and(Drive next) {
+      List<Verdict> all = new ArrayList<>(verdicts);
+      all.addAll(next.verdicts());
+      return new Drive(all, failed || next.failed());
+    }
+  }
+
+  /**
+   * Caddy on the VPS, through a port forward on the Edge's SSH connection: the operator's server,
+   * the routes of the Edge's admitted Routes (one write for all of them), its TLS policy.
+   */
+  private Drive caddy(Edge edge, Context<Edge> context, List<Tunnel> tunnels, EdgeStatus status) {
+    String key = Sources.key(edge);
+    EdgeCaddy spec =
+        edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    Map<String, Tunnel> byKey = new java.util.HashMap<>();
+    tunnels.forEach(t -> byKey.put(Sources.key(t), t));
+    List<Route> routes =
+        tunnels.stream()
+            .flatMap(
+                t ->
+                    Sources.cache(context, Route.class, "routes")
+                        .byIndex(BY_TUNNEL, Sources.key(t))
+                        .stream())
+            .filter(EdgeReconciler::admitted)
+            .sorted(java.util.Comparator.comparing(Sources::key))
+            .toList();
+    try {
+      HostAccess access =
+          SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
+      CaddyDriver driver =
+          caddyConnections.forEdge(
+              key,
+              settings.ownerId(),
+              ssh.get(key, access),
+              spec.getAdminAddress(),
+              access.commandTimeout());
+      CaddyStep.Outcome outcome =
+          CaddyStep.apply(
+              edge,
+              driver,
+              settings.ownerId(),
+              routes,
+              r -> upstream(byKey.get(RouteDecision.tunnelKey(r))),
+              suspension.mayWrite(edge));
+      status.setRoutes(outcome.routes());
+      boolean wasReady =
+          edge.getStatus() != null
+              && edge.getStatus().getConditions() != null
+              && edge.getStatus().getConditions().stream()
+                  .anyMatch(
+                      c ->
+                          ConditionType.CADDY_READY.equals(c.getType())
+                              && "True".equals(c.getStatus()));
+      if (outcome.restored() && wasReady && outcome.verdict().holds()) {
+        events.normal(
+            edge,
+            "CaddyRestored",
+            "Caddy had lost its config (restarted without --resume?); the operator's server and "
+                + outcome.routes()
+                + " routes were put back");
+      }
+      return new Drive(List.of(outcome.verdict()), false);
+    } catch (DriverException e) {
+      caddyConnections.close(key);
+      return new Drive(
+          List.of(Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage())),
+          e.isTransient());
+    }
+  }
+
+  /** A Route Caddy should serve: enabled, accepted and with its references resolved. */
+  static boolean admitted(Route route) {
+    if (route.getMetadata().getDeletionTimestamp() != null
+        || Boolean.FALSE.equals(route.getSpec().getEnabled())
+        || route.getStatus() == null
+        || route.getStatus().getConditions() == null) {
+      return false;
+    }
+    return route.getStatus().getConditions().stream()
+            .filter(
+                c ->
+                    (ConditionType.ACCEPTED.equals(c.getType())
+                            || ConditionType.RESOLVED_REFS.equals(c.getType()))
+                        && "True".equals(c.getStatus()))
+            .count()
+        == 2;
+  }
+
+  /** Where Caddy sends a Tunnel's traffic: NPM's upstream, by default the home address, port 80. */
+  static String upstream(Tunnel tunnel) {
+    if (tunnel == null) {
+      return null;
+    }
+    if (tunnel.getSpec().getProxyManager() != null
+        && tunnel.getSpec().getProxyManager().getUpstream() != null) {
+      return tunnel.getSpec().getProxyManager().getUpstream();
+    }
+    String address = tunnel.getStatus() == null ? null : tunnel.getStatus().getAddress();
+    return address == null ? null : (address.contains(":") ? "[" + address + "]" : address) + ":80";
+  }
 
   /**
    * Reads the interface (one command), and writes it when it differs from the plan: the Edge's key,
@@ -319,6 +430,20 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                     "Released (deletionPolicy Retain): WireGuard and Caddy stay configured on the"
                         + " VPS");
               }
+              if (caddyConfigured(edge)) {
+                if (!suspension.mayWrite(edge)) {
+                  return DeleteControl.noFinalizerRemoval()
+                      .rescheduleAfter(settings.poll().caddy());
+                }
+                try {
+                  removeCaddy(edge, context);
+                } catch (DriverException e) {
+                  LOG.warnf(
+                      "Edge %s: removing the Caddy server failed: %s",
+                      Sources.key(edge), e.getMessage());
+                  return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(edge));
+                }
+              }
               if (edge.getStatus() != null && edge.getStatus().getConfiguredInterface() != null) {
                 if (!suspension.mayWrite(edge)) {
                   return DeleteControl.noFinalizerRemoval()
@@ -353,6 +478,33 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
             });
   }
 
+  /** Whether the operator has put its server (or routes) into the Edge's Caddy. */
+  private static boolean caddyConfigured(Edge edge) {
+    return edge.getStatus() != null
+        && edge.getStatus().getConditions() != null
+        && edge.getStatus().getConditions().stream()
+            .anyMatch(
+                c -> ConditionType.CADDY_READY.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Removes the operator's server (or its routes from the named server) and its TLS policy. */
+  private void removeCaddy(Edge edge, Context<Edge> context) {
+    String key = Sources.key(edge);
+    HostAccess access =
+        SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
+    EdgeCaddy spec =
+        edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    CaddyStep.remove(
+        edge,
+        caddyConnections.forEdge(
+            key,
+            settings.ownerId(),
+            ssh.get(key, access),
+            spec.getAdminAddress(),
+            access.commandTimeout()),
+        settings.ownerId());
+  }
+
   /** Deletes our interface and its file; a config someone else wrote is left alone. */
   private void removeInterface(Edge edge, Context<Edge> context) {
     String key = Sources.key(edge);
@@ -367,6 +519,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   }
 
   private void release(Edge edge) {
+    caddyConnections.close(Sources.key(edge));
     wireguard.disconnect(Sources.key(edge));
     states.forget(Sources.key(edge));
   }
@@ -381,6 +534,16 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       left.add(
           "WireGuard interface "
               + edge.getSpec().getWireguard().getInterfaceName()
+              + " on "
+              + edge.getSpec().getSsh().getHost());
+    }
+    if (caddyConfigured(edge)) {
+      EdgeCaddy caddy = edge.getSpec().getCaddy();
+      left.add(
+          "Caddy "
+              + (caddy == null || caddy.getServer() == null
+                  ? "server " + io.homelab.operator.model.CaddyPlan.OWN_SERVER
+                  : "routes in server " + caddy.getServer())
               + " on "
               + edge.getSpec().getSsh().getHost());
     }
