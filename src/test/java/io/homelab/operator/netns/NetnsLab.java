@@ -213,6 +213,8 @@ public final class NetnsLab implements AutoCloseable {
     try {
       Files.createDirectories(caddy);
       Files.writeString(
+          caddy.resolve("empty.json"), "{\"admin\": {\"listen\": \"" + CADDY_ADMIN + "\"}}");
+      Files.writeString(
           caddy.resolve("caddy.json"),
           """
           {"admin": {"listen": "%s"},
@@ -224,6 +226,21 @@ public final class NetnsLab implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    runCaddy(caddy.resolve("caddy.json"));
+  }
+
+  /** The VPS rebooted and Caddy came back without --resume: nothing but its admin endpoint. */
+  public void restartCaddyEmpty() {
+    Sh.bash("pkill -f 'caddy run --config " + dir.resolve("caddy") + "'; true");
+    await("caddy stopped in " + EDGE)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Sh.inNamespace(EDGE, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() != 0);
+    runCaddy(dir.resolve("caddy").resolve("empty.json"));
+  }
+
+  private void runCaddy(Path config) {
+    Path caddy = dir.resolve("caddy");
     Sh.bash(
             "ip netns exec "
                 + EDGE
@@ -234,8 +251,8 @@ public final class NetnsLab implements AutoCloseable {
                 + "/data XDG_CONFIG_HOME="
                 + caddy
                 + "/config setsid caddy run --config "
-                + caddy.resolve("caddy.json")
-                + " </dev/null >"
+                + config
+                + " </dev/null >>"
                 + caddy.resolve("caddy.log")
                 + " 2>&1 &")
         .orFail("starting caddy in " + EDGE);

@@ -237,6 +237,26 @@ class EdgeTunnelTest {
     lab.awaitGone(Edge.class, "vps");
     assertThat(net.edge("ip link show hlwgsudo").exit()).as("interface after deletion").isNotZero();
     assertThat(Files.exists(Path.of(configDir, "hlwgsudo.conf"))).isFalse();
+    assertThat(net.caddyConfig("apps/http/servers"))
+        .as("Caddy after deletion: the operator's server gone, the user's intact")
+        .doesNotContain("\"homelab\"")
+        .contains("\"fixture\"");
+  }
+
+  @Test
+  void aCaddyRestartedEmptyGetsItsServerBackOnTheNextPoll() {
+    Homelab lab = homelab("caddy-restart");
+    lab.edge(edge("hlwgcaddy", 51824, "10.219.0.0/24", e -> {}));
+    lab.awaitCondition(Edge.class, "vps", ConditionType.CADDY_READY, "True", "Serving");
+    net.restartCaddyEmpty();
+    assertThat(net.caddyConfig("apps")).doesNotContain("homelab");
+
+    await("the operator's Caddy server restored")
+        .atMost(DEADLINE)
+        .until(() -> net.caddyConfig("apps/http/servers").contains("\"homelab\""));
+    await("an event says so")
+        .atMost(DEADLINE)
+        .until(() -> lab.events("Edge", "vps").stream().anyMatch(e -> e.contains("CaddyRestored")));
   }
 
   private Homelab homelab(String namespace) {

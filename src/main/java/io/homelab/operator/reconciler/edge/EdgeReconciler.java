@@ -145,7 +145,11 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                           .byIndex(BY_TUNNEL, Sources.key(t))
                           .size())
               .sum());
-      Duration next = settings.poll().wireguard();
+      // One poll serves WireGuard and Caddy: the shorter of their intervals.
+      Duration next =
+          settings.poll().wireguard().compareTo(settings.poll().caddy()) < 0
+              ? settings.poll().wireguard()
+              : settings.poll().caddy();
       if (resolved.holds()) {
         Drive drive = drive(edge, context, tunnels, status);
         verdicts.addAll(drive.verdicts());
