@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
 import io.homelab.operator.api.edge.EdgeCaddy;
+import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.driver.caddy.TlsProbe;
 import io.homelab.operator.netns.LanHttpServer;
 import io.homelab.operator.netns.NetnsLab;
 import io.homelab.operator.status.ConditionType;
@@ -99,7 +101,13 @@ class EdgeTunnelTest {
   void anEdgeAndItsTunnelsMakeAWorkingLinkToHome() {
     Homelab lab = homelab("wg-link");
     lab.edge(edge("hlwglink", 51820, "10.214.0.0/24", e -> {}));
-    lab.tunnel("home", t -> t.getSpec().setAllowedIPs(List.of(NetnsLab.LAN_NETWORK)));
+    lab.tunnel(
+        "home",
+        t -> {
+          t.getSpec().setAllowedIPs(List.of(NetnsLab.LAN_NETWORK));
+          // NPM's place at home is taken by the lab's HTTP server, reached through the tunnel.
+          t.getSpec().getProxyManager().setUpstream(NetnsLab.LAN_SERVER + ":" + NetnsLab.LAN_PORT);
+        });
 
     lab.awaitCondition(Edge.class, "vps", ConditionType.READY, "True", "Ready");
     // Caddy, reached through the SSH forward: the operator's server is there, the user's is as
@@ -127,6 +135,29 @@ class EdgeTunnelTest {
     assertThat(lab.get(Tunnel.class, "home").getStatus().getLastHandshake()).isNotNull();
     assertThat(net.edge("ping -c 1 -W 2 10.214.0.2").exit()).as("ping across the tunnel").isZero();
     assertThat(net.httpFromEdgeToLan()).contains(LanHttpServer.BODY);
+
+    // A Route's host name, over HTTPS at the edge: Caddy (internal CA) → WireGuard → home → lan.
+    lab.route("site", "edge-lab.example.com", r -> {});
+    lab.awaitCondition(Route.class, "site", ConditionType.ACCEPTED, "True", "Accepted");
+    await("Caddy serves the Route")
+        .atMost(DEADLINE)
+        .until(() -> net.caddyConfig("apps/http/servers/homelab/routes").contains("edge-lab"));
+    String response =
+        await("HTTPS to edge-lab.example.com at the edge")
+            .atMost(DEADLINE)
+            .ignoreExceptions()
+            .until(
+                () ->
+                    TlsProbe.get(
+                        net.dir().resolve("caddy/data/caddy/pki/authorities/local/root.crt"),
+                        "edge-lab.example.com",
+                        NetnsLab.SSH_HOST,
+                        NetnsLab.CADDY_HTTPS_PORT),
+                r -> r.startsWith("HTTP/1.1 200"));
+    assertThat(response).contains(LanHttpServer.BODY);
+    assertThat(lab.get(Edge.class, "vps").getStatus().getRoutes()).isEqualTo(1);
+    lab.delete(Route.class, "site");
+    lab.awaitGone(Route.class, "site");
 
     // A second Tunnel gets the next address; deleting it removes only its peer and route.
     lab.tunnel("second", t -> t.getSpec().setAllowedIPs(List.of("10.215.0.0/24")));
@@ -241,6 +272,22 @@ class EdgeTunnelTest {
         .as("Caddy after deletion: the operator's server gone, the user's intact")
         .doesNotContain("\"homelab\"")
         .contains("\"fixture\"");
+  }
+
+  @Test
+  void aServerOfTheUsersOnOurAddressIsAListenerConflict() {
+    Homelab lab = homelab("caddy-conflict");
+    lab.edge(
+        edge(
+            "hlwgclash",
+            51825,
+            "10.220.0.0/24",
+            e -> e.getSpec().getCaddy().setListen(List.of(":8080"))));
+    var conflict =
+        lab.awaitCondition(
+            Edge.class, "vps", ConditionType.CADDY_READY, "False", "ListenerConflict");
+    assertThat(conflict.getMessage()).contains("'fixture'").contains(":8080");
+    assertThat(net.caddyConfig("apps/http/servers")).doesNotContain("\"homelab\"");
   }
 
   @Test
