@@ -1,6 +1,10 @@
 package io.homelab.operator.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,6 +55,50 @@ public final class ContractFacts {
   /** The operation {@code "METHOD /path"} of the extract. */
   public JsonNode operation(String methodAndPath) {
     return at("/operations/" + methodAndPath.replace("~", "~0").replace("/", "~1"));
+  }
+
+  /**
+   * What is wrong with the query parameters of a request to {@code operation}, each read as its
+   * schema's type; parameters the contract does not name are ignored, as the real APIs do.
+   */
+  public List<String> queryViolations(String operation, Map<String, String> query) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode parameter : operation(operation).path("parameters")) {
+      if (!parameter.path("in").asText().equals("query")) {
+        continue;
+      }
+      String name = parameter.path("name").asText();
+      String raw = query.get(name);
+      if (raw == null) {
+        if (parameter.path("required").asBoolean()) {
+          out.add("query parameter " + name + " is required");
+        }
+        continue;
+      }
+      check(parameter.path("schema"), typed(parameter.path("schema"), raw), name, out);
+    }
+    return out;
+  }
+
+  private static JsonNode typed(JsonNode schema, String raw) {
+    try {
+      switch (schema.path("type").asText()) {
+        case "integer":
+          return LongNode.valueOf(Long.parseLong(raw));
+        case "number":
+          return DoubleNode.valueOf(Double.parseDouble(raw));
+        case "boolean":
+          if (raw.equals("true") || raw.equals("false")) {
+            return BooleanNode.valueOf(Boolean.parseBoolean(raw));
+          }
+          break;
+        default:
+          break;
+      }
+    } catch (NumberFormatException e) {
+      // left as text: the type check reports it
+    }
+    return TextNode.valueOf(raw);
   }
 
   /** What is wrong with {@code value} against {@code schema}; empty when it conforms. */

@@ -182,6 +182,7 @@ public final class CloudflareSimulator implements AutoCloseable {
 
   /** {@code GET /zones?name=}. */
   private Response listZones(Request request) {
+    checkQuery("GET /zones", request);
     String name = request.query().get("name");
     List<JsonNode> found = new ArrayList<>();
     zones.forEach(
@@ -190,7 +191,7 @@ public final class CloudflareSimulator implements AutoCloseable {
             found.add(SimulatorServer.JSON.createObjectNode().put("id", id).put("name", zoneName));
           }
         });
-    return page(request, found, 20, 50);
+    return page(request, found, 20);
   }
 
   // --- records
@@ -198,6 +199,7 @@ public final class CloudflareSimulator implements AutoCloseable {
 
   /** {@code GET /zones/{zone_id}/dns_records} with its filters, paginated. */
   private Response listRecords(Request request) {
+    checkQuery("GET /zones/{zone_id}/dns_records", request);
     Map<String, ObjectNode> zone = zone(request);
     Map<String, String> q = request.query();
     List<Predicate<JsonNode>> filters = new ArrayList<>();
@@ -223,7 +225,7 @@ public final class CloudflareSimulator implements AutoCloseable {
                             : filters.stream().allMatch(f -> f.test(r))))
             .map(r -> (JsonNode) r.deepCopy())
             .toList();
-    return page(request, found, 100, 5_000_000);
+    return page(request, found, 100);
   }
 
   private static void text(
@@ -425,20 +427,20 @@ public final class CloudflareSimulator implements AutoCloseable {
   // --- envelopes
   // ------------------------------------------------------------------------------------
 
-  private static Response page(Request request, List<JsonNode> all, int defaultSize, int maxSize) {
-    int page;
-    int perPage;
-    try {
-      page = Integer.parseInt(request.query().getOrDefault("page", "1"));
-      perPage = Integer.parseInt(request.query().getOrDefault("per_page", "" + defaultSize));
-    } catch (NumberFormatException e) {
-      throw new Refused(400, 1004, "page and per_page must be numbers");
+  private static void checkQuery(String operation, Request request) {
+    List<String> violations = FACTS.queryViolations(operation, request.query());
+    if (!violations.isEmpty()) {
+      throw new Refused(400, 1004, String.join(", ", violations));
     }
-    if (page < 1 || perPage < 1 || perPage > maxSize) {
-      throw new Refused(400, 1004, "page must be at least 1 and per_page between 1 and " + maxSize);
-    }
-    int from = Math.min(all.size(), (page - 1) * perPage);
-    int to = Math.min(all.size(), from + perPage);
+  }
+
+  /** One page of {@code all}; page and per_page were checked against the contract already. */
+  private static Response page(Request request, List<JsonNode> all, int defaultSize) {
+    int page = (int) Double.parseDouble(request.query().getOrDefault("page", "1"));
+    int perPage =
+        (int) Double.parseDouble(request.query().getOrDefault("per_page", "" + defaultSize));
+    int from = (int) Math.min(all.size(), (page - 1L) * perPage);
+    int to = (int) Math.min(all.size(), (long) from + perPage);
     ObjectNode body = envelope(true);
     ArrayNode result = body.putArray("result");
     all.subList(from, to).forEach(result::add);
@@ -447,7 +449,7 @@ public final class CloudflareSimulator implements AutoCloseable {
         .put("per_page", perPage)
         .put("count", to - from)
         .put("total_count", all.size())
-        .put("total_pages", (all.size() + perPage - 1) / perPage);
+        .put("total_pages", (all.size() + perPage - 1L) / perPage);
     return Response.json(200, body);
   }
 

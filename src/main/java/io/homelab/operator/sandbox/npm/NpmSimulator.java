@@ -70,7 +70,7 @@ public final class NpmSimulator implements AutoCloseable {
     server
         .route("POST", "/api/tokens", this::requestToken)
         .route("GET", "/api/tokens", r -> authed(r, this::refreshToken))
-        .route("GET", "/api/nginx/proxy-hosts", r -> authed(r, q -> list(HostKind.PROXY)))
+        .route("GET", "/api/nginx/proxy-hosts", r -> authed(r, q -> list(q, HostKind.PROXY)))
         .route("POST", "/api/nginx/proxy-hosts", r -> authed(r, this::createProxyHost))
         .route("GET", HOST_ID, r -> authed(r, q -> withHost(q, host -> ok(host))))
         .route("PUT", HOST_ID, r -> authed(r, q -> withHost(q, host -> update(host, q.body()))))
@@ -79,12 +79,14 @@ public final class NpmSimulator implements AutoCloseable {
         .route(
             "POST", HOST_ID + "/disable", r -> authed(r, q -> withHost(q, h -> enable(h, false))))
         .route(
-            "GET", "/api/nginx/redirection-hosts", r -> authed(r, q -> list(HostKind.REDIRECTION)))
+            "GET",
+            "/api/nginx/redirection-hosts",
+            r -> authed(r, q -> list(q, HostKind.REDIRECTION)))
         .route(
             "POST",
             "/api/nginx/redirection-hosts",
             r -> authed(r, q -> createOther(q, HostKind.REDIRECTION)))
-        .route("GET", "/api/nginx/dead-hosts", r -> authed(r, q -> list(HostKind.DEAD)))
+        .route("GET", "/api/nginx/dead-hosts", r -> authed(r, q -> list(q, HostKind.DEAD)))
         .route("POST", "/api/nginx/dead-hosts", r -> authed(r, q -> createOther(q, HostKind.DEAD)))
         .start();
   }
@@ -205,7 +207,11 @@ public final class NpmSimulator implements AutoCloseable {
 
   // --- hosts ------------------------------------------------------------------------------------
 
-  private Response list(HostKind kind) {
+  private Response list(Request request, HostKind kind) {
+    List<String> violations = FACTS.queryViolations("GET /nginx/" + kind.path, request.query());
+    if (!violations.isEmpty()) {
+      return error(400, String.join(", ", violations));
+    }
     ArrayNode list = SimulatorServer.JSON.createArrayNode();
     hosts.get(kind).values().forEach(host -> list.add(host.deepCopy()));
     return ok(list);

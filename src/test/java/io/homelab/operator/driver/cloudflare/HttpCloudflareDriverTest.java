@@ -106,6 +106,22 @@ class HttpCloudflareDriverTest {
   }
 
   @Test
+  void aForeignRecordOnTheHostnameIsAConflictAndStaysAsItIs() {
+    seed("web.example.com", "192.0.2.50");
+    List<ObjectNode> before = cloudflare.records(zone);
+    DnsRecord web = a("web.example.com", "web");
+
+    DnsPlan plan = DnsPlan.compute(List.of(web), driver.records(zone), Set.of(web.comment()));
+    driver.apply(zone, plan.changes());
+
+    assertThat(plan.conflicts())
+        .extracting(c -> c.holder().content())
+        .containsExactly("192.0.2.50");
+    assertThat(cloudflare.records(zone)).isEqualTo(before);
+    assertThat(cloudflare.batches()).isZero();
+  }
+
+  @Test
   void aBurstLargerThanABatchIsSplit() {
     List<DnsRecord> creates = new ArrayList<>();
     IntStream.range(0, 250).forEach(i -> creates.add(a("h" + i + ".example.com", "r" + i)));

@@ -101,6 +101,9 @@ class CloudflareSimulatorTest {
     assertThat(call("GET", records + "?name=h4.example.com", null).body().get("result")).hasSize(1);
     assertThat(call("GET", records + "?type=AAAA", null).body().get("result")).isEmpty();
     assertThat(call("GET", records + "?per_page=0", null).status()).isEqualTo(400);
+    assertThat(call("GET", records + "?page=first", null).status()).isEqualTo(400);
+    assertThat(call("GET", records + "?type=BOGUS", null).status()).isEqualTo(400);
+    assertThat(call("GET", "/zones?per_page=51", null).status()).isEqualTo(400);
     assertThat(call("GET", "/zones?name=example.com", null).body().at("/result/0/id").asText())
         .isEqualTo(zone);
   }

@@ -74,6 +74,13 @@ class NpmSimulatorTest {
   }
 
   @Test
+  void aQueryParameterOutsideTheContractIs400() throws IOException {
+    assertThat(call("GET", "/nginx/proxy-hosts?expand=owner", token, null).status()).isEqualTo(200);
+    assertThat(call("GET", "/nginx/proxy-hosts?expand=everything", token, null).status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void anExpiredTokenIs400TokenHasExpired() throws IOException {
     npm.tokenLifetime(Duration.ofMinutes(10));
     JsonHttp.Reply login =
