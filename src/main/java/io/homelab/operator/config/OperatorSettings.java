@@ -26,6 +26,9 @@ public interface OperatorSettings {
   /** How often each external system is read in bulk. */
   Poll poll();
 
+  /** WireGuard on the Edges. */
+  WireGuard wireguard();
+
   /** Plan and report, but write nothing to any external system. */
   @WithDefault("false")
   boolean dryRun();
@@ -78,5 +81,17 @@ public interface OperatorSettings {
     /** WireGuard: one 'wg show dump' per Edge. */
     @WithDefault("30s")
     Duration wireguard();
+  }
+
+  /** WireGuard on the Edges. */
+  interface WireGuard {
+
+    /** A Tunnel's peer is ready while its latest handshake is at most this old. */
+    @WithDefault("3m")
+    Duration handshakeMaxAge();
+
+    /** Where interface configs live on the VPS (wg-quick's directory). */
+    @WithDefault("/etc/wireguard")
+    String configDir();
   }
 }

@@ -74,6 +74,20 @@ public class SettingsCheck {
         proxmox.taskPoll(),
         Duration.ofMillis(10),
         Duration.ofMinutes(1));
+    OperatorSettings.WireGuard wireguard = settings.wireguard();
+    // A handshake happens at least every two minutes on a live tunnel (rekey after 120 s).
+    if (wireguard.handshakeMaxAge().compareTo(Duration.ofMinutes(2)) <= 0) {
+      problems.add(
+          "homelab.wireguard.handshake-max-age must be more than 2m (WireGuard renews a live"
+              + " session's handshake every 2 minutes), not "
+              + wireguard.handshakeMaxAge());
+    }
+    if (!wireguard.configDir().startsWith("/") || wireguard.configDir().contains("'")) {
+      problems.add(
+          "homelab.wireguard.config-dir must be an absolute path without quotes, not '"
+              + wireguard.configDir()
+              + "'");
+    }
     return problems;
   }
 

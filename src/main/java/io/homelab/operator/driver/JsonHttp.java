@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The one HTTP exchange the REST drivers share: JSON in and out over {@code java.net.http}, with a
- * timeout per request. A reply of any status comes back as a {@link Reply}; only a failure to get
- * one at all (timeout, refused connection) is an {@link IOException}, for the driver to map.
+ * The one HTTP exchange the REST drivers share: JSON in and out over {@code java.net.http}, under
+ * one API base, with a timeout per request. A reply of any status comes back as a {@link Reply};
+ * only a failure to get one at all (timeout, refused connection) is an {@link IOException}, for the
+ * driver to map.
  */
 public final class JsonHttp {
 
@@ -30,10 +31,14 @@ public final class JsonHttp {
   public static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+  private final String base;
   private final HttpClient client;
   private final Duration timeout;
 
-  public JsonHttp(Duration timeout) {
+  /** Requests go under {@code base}, e.g. {@code http://npm.home:81/api}. */
+  public JsonHttp(URI base, Duration timeout) {
+    String text = base.toString();
+    this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -42,11 +47,13 @@ public final class JsonHttp {
     this.timeout = timeout;
   }
 
-  /** Sends one request; {@code body} null sends none. */
-  public Reply send(String method, URI uri, Map<String, String> headers, Object body)
+  /** Sends one request to {@code pathAndQuery} under the base; {@code body} null sends none. */
+  public Reply send(String method, String pathAndQuery, Map<String, String> headers, Object body)
       throws IOException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json");
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(timeout)
+            .header("Accept", "application/json");
     headers.forEach(request::header);
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());

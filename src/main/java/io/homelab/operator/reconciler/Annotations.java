@@ -14,6 +14,12 @@ public final class Annotations {
   /** {@code "true"}: a deletion finishes at once, without external calls. */
   public static final String FORCE_DELETE = "homelab.io/force-delete";
 
+  /**
+   * Any new value asks for a new home key pair of a Tunnel (Secret mode with a generated key); the
+   * value is recorded in status.rotation once done.
+   */
+  public static final String ROTATE_KEYS = "homelab.io/rotate-keys";
+
   /** Finalizer on a Secret that an object's cleanup will need. */
   public static final String IN_USE_FINALIZER = "homelab.io/in-use";
 

@@ -87,6 +87,7 @@ public final class SimulatorServer implements AutoCloseable {
   private final Object stateLock = new Object();
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
+  private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 503;
   private final AtomicInteger hangsLeft = new AtomicInteger();
@@ -129,6 +130,13 @@ public final class SimulatorServer implements AutoCloseable {
     return writes.get();
   }
 
+  /** Every request so far as {@code METHOD /path}, in order (queries left out). */
+  public List<String> requests() {
+    synchronized (log) {
+      return List.copyOf(log);
+    }
+  }
+
   /** The next {@code count} requests answer {@code status} (a 5xx) without touching the state. */
   public void failNext(int count, int status) {
     failureStatus = status;
@@ -166,6 +174,7 @@ public final class SimulatorServer implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       (method.equals("GET") ? reads : writes).incrementAndGet();
+      log.add(method + " " + exchange.getRequestURI().getPath());
       Response response = answer(exchange, method);
       byte[] bytes =
           response.body() == null ? new byte[0] : JSON.writeValueAsBytes(response.body());

@@ -122,6 +122,22 @@ class SettingsCheckTest {
         .contains("homelab.proxmox." + named);
   }
 
+  @Test
+  void theWireGuardSettingsAreChecked() {
+    assertThat(
+            SettingsCheck.problems(
+                new Settings(
+                    "home",
+                    Optional.empty(),
+                    new FakePoll(),
+                    new FakeWireGuard(Duration.ofMinutes(2), "etc/wireguard"))))
+        .containsExactly(
+            "homelab.wireguard.handshake-max-age must be more than 2m (WireGuard renews a live"
+                + " session's handshake every 2 minutes), not PT2M",
+            "homelab.wireguard.config-dir must be an absolute path without quotes, not"
+                + " 'etc/wireguard'");
+  }
+
   private static OperatorSettings settings(String ownerId) {
     return new Settings(ownerId, Optional.empty(), new FakePoll());
   }
@@ -131,11 +147,33 @@ class SettingsCheckTest {
       String ownerId,
       Optional<List<String>> watchedNamespaces,
       FakePoll poll,
-      OperatorSettings.Proxmox proxmox)
+      OperatorSettings.Proxmox proxmox,
+      OperatorSettings.WireGuard wireguard)
       implements OperatorSettings {
 
     Settings(String ownerId, Optional<List<String>> watchedNamespaces, FakePoll poll) {
       this(ownerId, watchedNamespaces, poll, new FakeProxmox(2, Duration.ofSeconds(10)));
+    }
+
+    Settings(
+        String ownerId,
+        Optional<List<String>> watchedNamespaces,
+        FakePoll poll,
+        OperatorSettings.Proxmox proxmox) {
+      this(
+          ownerId,
+          watchedNamespaces,
+          poll,
+          proxmox,
+          new FakeWireGuard(Duration.ofMinutes(3), "/etc/wireguard"));
+    }
+
+    Settings(
+        String ownerId,
+        Optional<List<String>> watchedNamespaces,
+        FakePoll poll,
+        OperatorSettings.WireGuard wireguard) {
+      this(ownerId, watchedNamespaces, poll, new FakeProxmox(2, Duration.ofSeconds(10)), wireguard);
     }
 
     @Override
@@ -152,6 +190,9 @@ class SettingsCheckTest {
       return Duration.ofSeconds(2);
     }
   }
+
+  private record FakeWireGuard(Duration handshakeMaxAge, String configDir)
+      implements OperatorSettings.WireGuard {}
 
   /** The defaults of {@link OperatorSettings.Poll}, each field open to change. */
   private static final class FakePoll implements OperatorSettings.Poll {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.homelab.operator.api.schema.Crds;
+import io.homelab.operator.testing.OfflineSamples;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ class CrashHarnessIT {
   static List<JsonNode> samples() {
     List<JsonNode> documents = new ArrayList<>();
     for (Path file : Crds.files(Crds.SAMPLE_DIR, ".yaml")) {
-      documents.addAll(Crds.readDocuments(file));
+      Crds.readDocuments(file).stream().map(OfflineSamples::localize).forEach(documents::add);
     }
     return documents;
   }

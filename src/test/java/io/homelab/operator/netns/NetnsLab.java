@@ -40,6 +40,13 @@ public final class NetnsLab implements AutoCloseable {
   public static final String LAN = "hl-lan";
   public static final String SSH_HOST = "10.213.0.2";
   public static final int SSH_PORT = 2222;
+
+  /** Caddy's admin endpoint on the edge's loopback, reached only through the SSH forward. */
+  public static final String CADDY_ADMIN = "localhost:2019";
+
+  /** Where the Edge's Caddy server listens inside the edge (the fixture's own server: 8080). */
+  public static final int CADDY_HTTPS_PORT = 8443;
+
   public static final String EDGE_PUBLIC_ADDRESS = "10.213.1.1";
   public static final String LAN_NETWORK = "10.213.2.0/24";
   public static final String LAN_SERVER = "10.213.2.10";
@@ -53,7 +60,7 @@ public final class NetnsLab implements AutoCloseable {
 
   private static final String SUDOERS = "/etc/sudoers.d/homelab-operator-test";
   private static final List<String> PROGRAMS =
-      List.of("/usr/sbin/sshd", "wg", "wg-quick", "wireguard-go", "ip", "sudo", "ping");
+      List.of("/usr/sbin/sshd", "wg", "wg-quick", "wireguard-go", "ip", "sudo", "ping", "caddy");
 
   private final Path dir;
   private String hostKey;
@@ -178,6 +185,7 @@ public final class NetnsLab implements AutoCloseable {
                 + dir.resolve("lan.log")
                 + " 2>&1 &")
         .orFail("starting the HTTP server in " + LAN);
+    startCaddy();
     await("sshd in " + EDGE + " listening")
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(50))
@@ -194,6 +202,76 @@ public final class NetnsLab implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The real caddy in the edge, as a user runs it: the admin API on the edge's loopback and a
+   * server of their own, {@code fixture}, that the operator must leave as it is.
+   */
+  private void startCaddy() {
+    Path caddy = dir.resolve("caddy");
+    try {
+      Files.createDirectories(caddy);
+      Files.writeString(
+          caddy.resolve("empty.json"), "{\"admin\": {\"listen\": \"" + CADDY_ADMIN + "\"}}");
+      Files.writeString(
+          caddy.resolve("caddy.json"),
+          """
+          {"admin": {"listen": "%s"},
+           "apps": {"http": {"http_port": 8081, "https_port": %d, "servers": {
+             "fixture": {"listen": [":8080"], "routes": [
+               {"handle": [{"handler": "static_response", "body": "fixture"}]}]}}}}}
+          """
+              .formatted(CADDY_ADMIN, CADDY_HTTPS_PORT));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    runCaddy(caddy.resolve("caddy.json"));
+  }
+
+  /** The VPS rebooted and Caddy came back without --resume: nothing but its admin endpoint. */
+  public void restartCaddyEmpty() {
+    Sh.bash("pkill -f 'caddy run --config " + dir.resolve("caddy") + "'; true");
+    await("caddy stopped in " + EDGE)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Sh.inNamespace(EDGE, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() != 0);
+    runCaddy(dir.resolve("caddy").resolve("empty.json"));
+  }
+
+  private void runCaddy(Path config) {
+    Path caddy = dir.resolve("caddy");
+    Sh.bash(
+            "ip netns exec "
+                + EDGE
+                + " env HOME="
+                + caddy
+                + " XDG_DATA_HOME="
+                + caddy
+                + "/data XDG_CONFIG_HOME="
+                + caddy
+                + "/config setsid caddy run --config "
+                + config
+                + " </dev/null >>"
+                + caddy.resolve("caddy.log")
+                + " 2>&1 &")
+        .orFail("starting caddy in " + EDGE);
+    await("caddy's admin in " + EDGE)
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Sh.inNamespace(EDGE, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() == 0);
+  }
+
+  /** Caddy's admin API as seen from inside the edge: {@code GET /config/<path>}. */
+  public String caddyConfig(String path) {
+    return Sh.inNamespace(
+            EDGE,
+            "exec 3<>/dev/tcp/127.0.0.1/2019; printf 'GET /config/"
+                + path
+                + " HTTP/1.0\\r\\nHost: "
+                + CADDY_ADMIN
+                + "\\r\\n\\r\\n' >&3; cat <&3")
+        .out();
   }
 
   private void writeSshdConfig(String ssh) {
@@ -274,6 +352,17 @@ public final class NetnsLab implements AutoCloseable {
     }
     home("wg-quick down " + file + " >/dev/null 2>&1; wg-quick up " + file)
         .orFail("wg-quick up in " + HOME);
+  }
+
+  /** An HTTP GET from the edge to the server in lan (bash's /dev/tcp: no client to install). */
+  public String httpFromEdgeToLan() {
+    return edge("exec 3<>/dev/tcp/"
+            + LAN_SERVER
+            + "/"
+            + LAN_PORT
+            + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 cat <&3")
+        .orFail("HTTP from the edge to the lan")
+        .out();
   }
 
   /** Takes the home end down. */

@@ -18,6 +18,7 @@ import io.homelab.operator.api.guest.Guest;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.schema.Crds;
 import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.testing.OfflineSamples;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -212,7 +213,7 @@ final class Homelab {
   }
 
   private <T extends HasMetadata> T sample(JsonNode doc, Class<T> type, Consumer<T> change) {
-    ObjectNode copy = doc.deepCopy();
+    ObjectNode copy = (ObjectNode) OfflineSamples.localize(doc);
     ((ObjectNode) copy.get("metadata")).put("namespace", namespace);
     T object = JSON.convertValue(copy, type);
     if (change != null) {

@@ -28,6 +28,7 @@ import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.route.RouteStatus;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.status.ConditionType;
+import io.homelab.operator.testing.OfflineSamples;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -336,7 +337,7 @@ class ReconcilersTest {
             continue; // a document of comments only
           }
           assertThat(TYPES).as("kind of a document in %s", file).containsKey(kindOf(document));
-          documents.add(document);
+          documents.add(OfflineSamples.localize(document));
         }
       }
     }

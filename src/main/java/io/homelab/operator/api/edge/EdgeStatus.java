@@ -14,6 +14,11 @@ public class EdgeStatus extends HomelabStatus {
   @JsonPropertyDescription("The Edge's own address inside its WireGuard network.")
   private String address;
 
+  @JsonPropertyDescription(
+      "The WireGuard interface the operator has configured on the VPS; deletion (deletionPolicy"
+          + " Delete) removes it.")
+  private String configuredInterface;
+
   @JsonPropertyDescription("Number of Tunnels that use this Edge.")
   private Integer tunnels;
 
@@ -34,6 +39,14 @@ public class EdgeStatus extends HomelabStatus {
 
   public void setAddress(String address) {
     this.address = address;
+  }
+
+  public String getConfiguredInterface() {
+    return configuredInterface;
+  }
+
+  public void setConfiguredInterface(String configuredInterface) {
+    this.configuredInterface = configuredInterface;
   }
 
   public Integer getTunnels() {

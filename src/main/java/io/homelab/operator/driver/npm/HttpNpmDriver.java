@@ -30,7 +30,7 @@ public final class HttpNpmDriver implements NpmDriver {
 
   /** A driver for the NPM whose API base is {@code apiUrl}, e.g. {@code http://npm.home:81/api}. */
   public HttpNpmDriver(URI apiUrl, NpmCredentials credentials, Clock clock, Duration timeout) {
-    this.api = new NpmApi(apiUrl, new JsonHttp(timeout));
+    this.api = new NpmApi(new JsonHttp(apiUrl, timeout));
     this.credentials = credentials;
     this.clock = clock;
   }

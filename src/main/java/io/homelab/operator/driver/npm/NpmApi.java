@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.homelab.operator.driver.JsonHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +30,9 @@ final class NpmApi {
   private static final TypeReference<List<ProxyHost>> PROXY_HOSTS = new TypeReference<>() {};
   private static final TypeReference<List<OtherHost>> OTHER_HOSTS = new TypeReference<>() {};
 
-  private final URI base;
   private final JsonHttp http;
 
-  NpmApi(URI base, JsonHttp http) {
-    String text = base.toString();
-    this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+  NpmApi(JsonHttp http) {
     this.http = http;
   }
 
@@ -119,7 +115,7 @@ final class NpmApi {
       reply =
           http.send(
               method,
-              URI.create(base + path),
+              path,
               token == null ? Map.of() : Map.of("Authorization", "Bearer " + token),
               body);
     } catch (IOException e) {

@@ -41,6 +41,18 @@ public final class SshConnection implements AutoCloseable {
   public static final String INVALID_KEY = "SshInvalidPrivateKey";
   public static final String COMMAND_TIMEOUT = "SshCommandTimeout";
 
+  private static final String ED25519_BY_INSTANCE =
+      "org.apache.sshd.security.provider.EdDSA.useNamed";
+
+  static {
+    // Use the Ed25519 provider through its own instance, not by its registered name: where two
+    // class loaders each hold a copy of the SSH library (tests, dev mode), a lookup by name can
+    // return the other copy's classes, and no key parses.
+    if (System.getProperty(ED25519_BY_INSTANCE) == null) {
+      System.setProperty(ED25519_BY_INSTANCE, "false");
+    }
+  }
+
   private final HostAccess access;
   private final SshClient client;
   private final ClientSession session;

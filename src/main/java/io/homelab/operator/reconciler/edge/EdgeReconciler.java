@@ -1,20 +1,39 @@
 package io.homelab.operator.reconciler.edge;
 
 import io.homelab.operator.api.DeletionPolicy;
+import io.homelab.operator.api.SecretKeyRef;
 import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.edge.EdgeStatus;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.config.OperatorSettings;
+import io.homelab.operator.driver.DriverException;
+import io.homelab.operator.driver.HostAccess;
+import io.homelab.operator.driver.caddy.CaddyConnections;
+import io.homelab.operator.driver.caddy.CaddyDriver;
+import io.homelab.operator.driver.ssh.SshConnections;
+import io.homelab.operator.driver.wireguard.InterfaceConfig;
+import io.homelab.operator.driver.wireguard.WireGuardDriver;
+import io.homelab.operator.driver.wireguard.WireGuardHost;
+import io.homelab.operator.driver.wireguard.WireGuardKeys;
+import io.homelab.operator.driver.wireguard.WireGuardScripts;
+import io.homelab.operator.model.OwnerMarker;
 import io.homelab.operator.model.References;
 import io.homelab.operator.model.RouteDecision;
 import io.homelab.operator.model.SecretUses;
+import io.homelab.operator.model.TunnelAddresses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
+import io.homelab.operator.reconciler.EventRecorder;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.GeneratedSecrets;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
+import io.homelab.operator.reconciler.SshAccesses;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
+import io.homelab.operator.reconciler.WireGuardStates;
 import io.homelab.operator.status.ConditionType;
 import io.homelab.operator.status.Reason;
 import io.homelab.operator.status.StatusWriter;
@@ -31,9 +50,12 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Reconciles Edges: the Secrets they name, and the Tunnels and Routes that use them; then (with the
@@ -42,9 +64,21 @@ import java.util.Set;
 @ControllerConfiguration(name = "edge", generationAwareEventProcessing = false)
 public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
 
+  private static final Logger LOG = Logger.getLogger(EdgeReconciler.class);
+
+  /** The hops that make the Edge Ready. */
   static final List<String> HOPS =
       List.of(ConditionType.REACHABLE, ConditionType.WIREGUARD_READY, ConditionType.CADDY_READY);
-  static final String PENDING_HOPS = "the VPS is not driven by this version of the operator";
+
+  static final String PENDING_HOPS = "waits until the Edge's references resolve";
+  static final String KEY_SECRET_SUFFIX = "-wireguard";
+  static final String PRIVATE_KEY = "privateKey";
+  static final String PUBLIC_KEY = "publicKey";
+  static final String TOOLS_MISSING = "ToolsMissing";
+  static final String CONFLICT = "Conflict";
+  static final String CONFIGURED = "Configured";
+  static final String CONNECTED = "Connected";
+  static final String CHANGES_PENDING = "ChangesPending";
   static final String BY_EDGE = "byEdge";
   static final String BY_TUNNEL = "byTunnel";
 
@@ -52,6 +86,12 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
+  @Inject OperatorSettings settings;
+  @Inject WireGuardDriver wireguard;
+  @Inject WireGuardStates states;
+  @Inject SshConnections ssh;
+  @Inject CaddyConnections caddyConnections;
+  @Inject EventRecorder events;
 
   @Override
   public List<EventSource<?, Edge>> prepareEventSources(EventSourceContext<Edge> context) {
@@ -87,12 +127,13 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   public UpdateControl<Edge> reconcile(Edge edge, Context<Edge> context) {
     try {
       String namespace = edge.getMetadata().getNamespace();
-      List<Verdict> verdicts =
-          List.of(
-              Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
-              References.checkSecrets(
-                      namespace, SecretUses.of(edge), Sources.secretKeys(context, namespace))
-                  .orElse(References.resolved("The Secrets are there")));
+      Verdict resolved =
+          References.checkSecrets(
+                  namespace, SecretUses.of(edge), Sources.secretKeys(context, namespace))
+              .orElse(References.resolved("The Secrets are there"));
+      List<Verdict> verdicts = new ArrayList<>();
+      verdicts.add(Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"));
+      verdicts.add(resolved);
       EdgeStatus status = carryOver(edge.getStatus());
       List<Tunnel> tunnels = tunnelsOf(edge, context);
       status.setTunnels(tunnels.size());
@@ -104,17 +145,275 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                           .byIndex(BY_TUNNEL, Sources.key(t))
                           .size())
               .sum());
+      // One poll serves WireGuard and Caddy: the shorter of their intervals.
+      Duration next =
+          settings.poll().wireguard().compareTo(settings.poll().caddy()) < 0
+              ? settings.poll().wireguard()
+              : settings.poll().caddy();
+      if (resolved.holds()) {
+        Drive drive = drive(edge, context, tunnels, status);
+        verdicts.addAll(drive.verdicts());
+        if (drive.verdicts().get(0).holds()) {
+          drive = drive.and(caddy(edge, context, tunnels, status));
+          verdicts.add(drive.verdicts().get(drive.verdicts().size() - 1));
+        }
+        if (drive.failed()) {
+          next = failures.failed(edge);
+        } else {
+          failures.succeeded(edge);
+        }
+      }
       StatusAssembly.assemble(
           edge, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(edge));
       SecretHolds.hold(edge, context);
-      failures.succeeded(edge);
-      return StatusWriter.patchIfChanged(edge, status);
+      return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(next);
     } catch (RuntimeException e) {
       EdgeStatus status =
           StatusAssembly.failed(
               edge, carryOver(edge.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
       return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(failures.failed(edge));
     }
+  }
+
+  /** The hop verdicts of one pass over the VPS, and whether it failed. */
+  record Drive(List<Verdict> verdicts, boolean failed) {
+    Drive and(Drive next) {
+      List<Verdict> all = new ArrayList<>(verdicts);
+      all.addAll(next.verdicts());
+      return new Drive(all, failed || next.failed());
+    }
+  }
+
+  /**
+   * Caddy on the VPS, through a port forward on the Edge's SSH connection: the operator's server,
+   * the routes of the Edge's admitted Routes (one write for all of them), its TLS policy.
+   */
+  private Drive caddy(Edge edge, Context<Edge> context, List<Tunnel> tunnels, EdgeStatus status) {
+    String key = Sources.key(edge);
+    EdgeCaddy spec =
+        edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    Map<String, Tunnel> byKey = new java.util.HashMap<>();
+    tunnels.forEach(t -> byKey.put(Sources.key(t), t));
+    List<Route> routes =
+        tunnels.stream()
+            .flatMap(
+                t ->
+                    Sources.cache(context, Route.class, "routes")
+                        .byIndex(BY_TUNNEL, Sources.key(t))
+                        .stream())
+            .filter(EdgeReconciler::admitted)
+            .sorted(java.util.Comparator.comparing(Sources::key))
+            .toList();
+    try {
+      HostAccess access =
+          SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
+      CaddyDriver driver =
+          caddyConnections.forEdge(
+              key,
+              settings.ownerId(),
+              ssh.get(key, access),
+              spec.getAdminAddress(),
+              access.commandTimeout());
+      CaddyStep.Outcome outcome =
+          CaddyStep.apply(
+              edge,
+              driver,
+              settings.ownerId(),
+              routes,
+              r -> upstream(byKey.get(RouteDecision.tunnelKey(r))),
+              suspension.mayWrite(edge));
+      status.setRoutes(outcome.routes());
+      boolean wasReady =
+          edge.getStatus() != null
+              && edge.getStatus().getConditions() != null
+              && edge.getStatus().getConditions().stream()
+                  .anyMatch(
+                      c ->
+                          ConditionType.CADDY_READY.equals(c.getType())
+                              && "True".equals(c.getStatus()));
+      if (outcome.restored() && wasReady && outcome.verdict().holds()) {
+        events.normal(
+            edge,
+            "CaddyRestored",
+            "Caddy had lost its config (restarted without --resume?); the operator's server and "
+                + outcome.routes()
+                + " routes were put back");
+      }
+      return new Drive(List.of(outcome.verdict()), false);
+    } catch (DriverException e) {
+      caddyConnections.close(key);
+      return new Drive(
+          List.of(Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage())),
+          e.isTransient());
+    }
+  }
+
+  /** A Route Caddy should serve: enabled, accepted and with its references resolved. */
+  static boolean admitted(Route route) {
+    if (route.getMetadata().getDeletionTimestamp() != null
+        || Boolean.FALSE.equals(route.getSpec().getEnabled())
+        || route.getStatus() == null
+        || route.getStatus().getConditions() == null) {
+      return false;
+    }
+    return route.getStatus().getConditions().stream()
+            .filter(
+                c ->
+                    (ConditionType.ACCEPTED.equals(c.getType())
+                            || ConditionType.RESOLVED_REFS.equals(c.getType()))
+                        && "True".equals(c.getStatus()))
+            .count()
+        == 2;
+  }
+
+  /** Where Caddy sends a Tunnel's traffic: NPM's upstream, by default the home address, port 80. */
+  static String upstream(Tunnel tunnel) {
+    if (tunnel == null) {
+      return null;
+    }
+    if (tunnel.getSpec().getProxyManager() != null
+        && tunnel.getSpec().getProxyManager().getUpstream() != null) {
+      return tunnel.getSpec().getProxyManager().getUpstream();
+    }
+    String address = tunnel.getStatus() == null ? null : tunnel.getStatus().getAddress();
+    return address == null ? null : (address.contains(":") ? "[" + address + "]" : address) + ":80";
+  }
+
+  /**
+   * Reads the interface (one command), and writes it when it differs from the plan: the Edge's key,
+   * its address and port, one peer per Tunnel.
+   */
+  private Drive drive(Edge edge, Context<Edge> context, List<Tunnel> tunnels, EdgeStatus status) {
+    String key = Sources.key(edge);
+    String iface = edge.getSpec().getWireguard().getInterfaceName();
+    String dir = settings.wireguard().configDir();
+    HostAccess access;
+    WireGuardHost host;
+    try {
+      access = SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
+      host = wireguard.observe(key, access, dir, iface);
+    } catch (DriverException e) {
+      return new Drive(
+          List.of(Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage())), true);
+    }
+    Verdict reachable =
+        Verdict.isTrue(
+            ConditionType.REACHABLE, CONNECTED, "Logged in to the VPS as " + access.toString());
+    if (!host.missingTools().isEmpty()) {
+      return new Drive(
+          List.of(
+              reachable,
+              Verdict.isFalse(
+                  ConditionType.WIREGUARD_READY,
+                  TOOLS_MISSING,
+                  "Missing on the VPS: "
+                      + String.join(", ", host.missingTools())
+                      + " (install wireguard-tools and iproute2)")),
+          false);
+    }
+    states.put(key, host, clock.instant());
+    if (host.config() != null && !InterfaceConfig.isOurs(host.config())) {
+      return new Drive(
+          List.of(
+              reachable,
+              Verdict.isFalse(
+                  ConditionType.WIREGUARD_READY,
+                  CONFLICT,
+                  WireGuardScripts.file(dir, iface)
+                      + " exists and was not written by the operator: it is left alone. Remove"
+                      + " it, or choose another spec.wireguard.interfaceName")),
+          false);
+    }
+    String privateKey = privateKey(edge, context);
+    String publicKey = WireGuardKeys.publicKeyOf(privateKey);
+    status.setPublicKey(publicKey);
+    status.setAddress(
+        TunnelAddresses.edgeAddress(
+            edge.getSpec().getWireguard().getNetwork(),
+            edge.getSpec().getWireguard().getAddress()));
+    EdgeWireGuardPlan plan =
+        EdgeWireGuardPlan.of(edge, settings.ownerId(), privateKey, tunnels, host);
+    if (plan.differsFrom(host, publicKey)) {
+      if (!suspension.mayWrite(edge)) {
+        return new Drive(
+            List.of(
+                reachable,
+                Verdict.unknown(
+                    ConditionType.WIREGUARD_READY,
+                    CHANGES_PENDING,
+                    "Interface " + iface + " differs from the spec; writes are paused")),
+            false);
+      }
+      states.applying(key, plan.config().render());
+      try {
+        wireguard.apply(key, access, dir, iface, plan.config(), plan.routes(), plan.staleRoutes());
+        status.setConfiguredInterface(iface);
+        host = wireguard.observe(key, access, dir, iface);
+        states.put(key, host, clock.instant());
+      } catch (DriverException e) {
+        return new Drive(
+            List.of(
+                reachable,
+                Verdict.isFalse(ConditionType.WIREGUARD_READY, e.reason(), e.getMessage())),
+            true);
+      }
+    }
+    status.setConfiguredInterface(iface);
+    return new Drive(
+        List.of(
+            reachable,
+            Verdict.isTrue(
+                ConditionType.WIREGUARD_READY,
+                CONFIGURED,
+                "Interface " + iface + " is up with " + plan.config().peers().size() + " peer(s)")),
+        false);
+  }
+
+  /**
+   * The interface's private key: from the Secret the spec names, or generated once and kept in the
+   * Secret {@code <edge>-wireguard}.
+   */
+  private String privateKey(Edge edge, Context<Edge> context) {
+    String namespace = edge.getMetadata().getNamespace();
+    SecretKeyRef ref = edge.getSpec().getWireguard().getPrivateKeySecretRef();
+    if (ref != null) {
+      return SshAccesses.secretValue(context, namespace, ref)
+          .map(String::trim)
+          .filter(WireGuardKeys::isKey)
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "Secret "
+                          + ref.getName()
+                          + " key "
+                          + ref.getKey()
+                          + " holds no WireGuard key"));
+    }
+    String name = edge.getMetadata().getName() + KEY_SECRET_SUFFIX;
+    var existing =
+        GeneratedSecrets.read(context.getClient(), namespace, name)
+            .map(d -> d.get(PRIVATE_KEY))
+            .filter(WireGuardKeys::isKey);
+    if (existing.isPresent()) {
+      return existing.get().trim();
+    }
+    WireGuardKeys.Pair pair = WireGuardKeys.generate();
+    GeneratedSecrets.ensure(
+        context.getClient(),
+        edge,
+        marker(edge),
+        edge.getSpec().getDeletionPolicy() == DeletionPolicy.Delete,
+        name,
+        Map.of(PRIVATE_KEY, pair.privateKey(), PUBLIC_KEY, pair.publicKey()));
+    return pair.privateKey();
+  }
+
+  private OwnerMarker marker(Edge edge) {
+    return new OwnerMarker(
+        settings.ownerId(),
+        "Edge",
+        edge.getMetadata().getNamespace(),
+        edge.getMetadata().getName());
   }
 
   @Override
@@ -129,17 +428,104 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                 return deletions.waitFor(edge, context, EdgeStatus::new, "Tunnels", tunnels);
               }
               if (edge.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+                release(edge);
                 return deletions.cleanedUp(
                     edge,
                     "Released (deletionPolicy Retain): WireGuard and Caddy stay configured on the"
                         + " VPS");
               }
+              if (caddyConfigured(edge)) {
+                if (!suspension.mayWrite(edge)) {
+                  return DeleteControl.noFinalizerRemoval()
+                      .rescheduleAfter(settings.poll().caddy());
+                }
+                try {
+                  removeCaddy(edge, context);
+                } catch (DriverException e) {
+                  LOG.warnf(
+                      "Edge %s: removing the Caddy server failed: %s",
+                      Sources.key(edge), e.getMessage());
+                  return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(edge));
+                }
+              }
+              if (edge.getStatus() != null && edge.getStatus().getConfiguredInterface() != null) {
+                if (!suspension.mayWrite(edge)) {
+                  return DeleteControl.noFinalizerRemoval()
+                      .rescheduleAfter(settings.poll().wireguard());
+                }
+                try {
+                  removeInterface(edge, context);
+                } catch (DriverException e) {
+                  LOG.warnf(
+                      "Edge %s: removing the WireGuard interface failed: %s",
+                      Sources.key(edge), e.getMessage());
+                  return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(edge));
+                }
+                GeneratedSecrets.delete(
+                    context.getClient(),
+                    edge.getMetadata().getNamespace(),
+                    edge.getMetadata().getName() + KEY_SECRET_SUFFIX,
+                    marker(edge));
+                release(edge);
+                return deletions.cleanedUp(
+                    edge,
+                    "Edge removed: WireGuard interface "
+                        + edge.getStatus().getConfiguredInterface()
+                        + " deleted from the VPS");
+              }
+              release(edge);
               return deletions.cleanedUp(
                   edge,
                   leftBehind(edge).isEmpty()
                       ? "Edge removed; nothing external was recorded for it"
                       : "Edge removed; left behind: " + String.join("; ", leftBehind(edge)));
             });
+  }
+
+  /** Whether the operator has put its server (or routes) into the Edge's Caddy. */
+  private static boolean caddyConfigured(Edge edge) {
+    return edge.getStatus() != null
+        && edge.getStatus().getConditions() != null
+        && edge.getStatus().getConditions().stream()
+            .anyMatch(
+                c -> ConditionType.CADDY_READY.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Removes the operator's server (or its routes from the named server) and its TLS policy. */
+  private void removeCaddy(Edge edge, Context<Edge> context) {
+    String key = Sources.key(edge);
+    HostAccess access =
+        SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
+    EdgeCaddy spec =
+        edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    CaddyStep.remove(
+        edge,
+        caddyConnections.forEdge(
+            key,
+            settings.ownerId(),
+            ssh.get(key, access),
+            spec.getAdminAddress(),
+            access.commandTimeout()),
+        settings.ownerId());
+  }
+
+  /** Deletes our interface and its file; a config someone else wrote is left alone. */
+  private void removeInterface(Edge edge, Context<Edge> context) {
+    String key = Sources.key(edge);
+    String iface = edge.getStatus().getConfiguredInterface();
+    String dir = settings.wireguard().configDir();
+    HostAccess access =
+        SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
+    WireGuardHost host = wireguard.observe(key, access, dir, iface);
+    if (host.config() == null || InterfaceConfig.isOurs(host.config())) {
+      wireguard.remove(key, access, dir, iface);
+    }
+  }
+
+  private void release(Edge edge) {
+    caddyConnections.close(Sources.key(edge));
+    wireguard.disconnect(Sources.key(edge));
+    states.forget(Sources.key(edge));
   }
 
   private static List<Tunnel> tunnelsOf(Edge edge, Context<Edge> context) {
@@ -152,6 +538,16 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       left.add(
           "WireGuard interface "
               + edge.getSpec().getWireguard().getInterfaceName()
+              + " on "
+              + edge.getSpec().getSsh().getHost());
+    }
+    if (caddyConfigured(edge)) {
+      EdgeCaddy caddy = edge.getSpec().getCaddy();
+      left.add(
+          "Caddy "
+              + (caddy == null || caddy.getServer() == null
+                  ? "server " + io.homelab.operator.model.CaddyPlan.OWN_SERVER
+                  : "routes in server " + caddy.getServer())
               + " on "
               + edge.getSpec().getSsh().getHost());
     }
@@ -168,6 +564,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     if (old != null) {
       status.setPublicKey(old.getPublicKey());
       status.setAddress(old.getAddress());
+      status.setConfiguredInterface(old.getConfiguredInterface());
     }
     return status;
   }

@@ -15,25 +15,14 @@ import io.homelab.operator.driver.caddy.CaddyDriver.Change;
 import io.homelab.operator.model.CaddyPlan;
 import io.homelab.operator.model.CaddyRoute;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -288,36 +277,9 @@ class CaddyDriverTest {
     return spec;
   }
 
-  /** A GET over TLS to 127.0.0.1 with SNI and Host set, trusting only Caddy's local root. */
   private String httpsGet(String host, int port) throws Exception {
-    Path root = dir.resolve("data/caddy/pki/authorities/local/root.crt");
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(root))) {
-      trust.setCertificateEntry(
-          "caddy-local", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    try (SSLSocket socket =
-        (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-      SSLParameters parameters = socket.getSSLParameters();
-      parameters.setServerNames(List.of(new SNIHostName(host)));
-      parameters.setEndpointIdentificationAlgorithm("HTTPS");
-      socket.setSSLParameters(parameters);
-      socket.setSoTimeout(5000);
-      socket
-          .getOutputStream()
-          .write(
-              ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw e;
-    }
+    return TlsProbe.get(
+        dir.resolve("data/caddy/pki/authorities/local/root.crt"), host, "127.0.0.1", port);
   }
 
   private int writes() {

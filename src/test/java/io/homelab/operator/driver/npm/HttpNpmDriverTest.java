@@ -103,6 +103,44 @@ class HttpNpmDriverTest {
   }
 
   @Test
+  void anUpdateKeepsEveryKeyOthersPutInMeta() {
+    ObjectNode fields =
+        JsonHttp.JSON
+            .createObjectNode()
+            .put("forward_scheme", "http")
+            .put("forward_host", "192.168.1.20")
+            .put("forward_port", 80);
+    fields.putObject("meta").put(ProxyHost.OWNER_KEY, OWNER.text()).put("letsencrypt_agree", false);
+    npm.seed(HostKind.PROXY, "app.example.com", fields);
+
+    driver.ensure(SPEC, OWNER);
+
+    ObjectNode meta = (ObjectNode) onlyHost().get("meta");
+    assertThat(onlyHost().get("forward_port").asInt()).isEqualTo(8080);
+    assertThat(meta.get("letsencrypt_agree").asBoolean(true)).isFalse();
+    assertThat(meta.get(ProxyHost.OWNER_KEY).asText()).isEqualTo(OWNER.text());
+  }
+
+  @Test
+  void sslForcedByHandOnOurHostIsTurnedOffAgain() {
+    ObjectNode fields =
+        JsonHttp.JSON
+            .createObjectNode()
+            .put("forward_scheme", "http")
+            .put("forward_host", "192.168.1.20")
+            .put("forward_port", 8080)
+            .put("allow_websocket_upgrade", true)
+            .put("trust_forwarded_proto", true)
+            .put("ssl_forced", true);
+    fields.putObject("meta").put(ProxyHost.OWNER_KEY, OWNER.text());
+    npm.seed(HostKind.PROXY, "app.example.com", fields);
+
+    driver.ensure(SPEC, OWNER);
+
+    assertThat(onlyHost().get("ssl_forced").asBoolean()).isFalse();
+  }
+
+  @Test
   void proxyHostReadsOneHostBack() {
     ProxyHost created = driver.ensure(SPEC, OWNER);
 

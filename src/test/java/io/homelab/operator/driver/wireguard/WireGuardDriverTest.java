@@ -112,7 +112,7 @@ class WireGuardDriverTest {
                         .orElse(null),
                 h -> h != null);
     assertThat(lab.edge("ping -c 1 -W 2 10.214.0.2").exit()).as("ping across the tunnel").isZero();
-    assertThat(httpFromEdge()).contains(LanHttpServer.BODY);
+    assertThat(lab.httpFromEdgeToLan()).contains(LanHttpServer.BODY);
 
     // The other peer goes: only its peer and route; home's session stays as it was.
     apply(
@@ -176,17 +176,6 @@ class WireGuardDriverTest {
                     NetnsLab.EDGE_PUBLIC_ADDRESS + ":51820",
                     25)))
         .render();
-  }
-
-  private static String httpFromEdge() {
-    return lab.edge(
-            "exec 3<>/dev/tcp/"
-                + NetnsLab.LAN_SERVER
-                + "/"
-                + NetnsLab.LAN_PORT
-                + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 cat <&3")
-        .orFail("HTTP from the edge to the lan")
-        .out();
   }
 
   private static String wg(String command, String stdin) {

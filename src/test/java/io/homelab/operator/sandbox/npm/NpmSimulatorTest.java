@@ -7,7 +7,6 @@ import io.homelab.operator.driver.JsonHttp;
 import io.homelab.operator.sandbox.ContractFacts;
 import io.homelab.operator.testing.ManualClock;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +19,7 @@ class NpmSimulatorTest {
   private static final ContractFacts FACTS = ContractFacts.load("sandbox/npm/npm-api-facts.json");
 
   private final ManualClock clock = new ManualClock();
-  private final JsonHttp http = new JsonHttp(Duration.ofSeconds(5));
+  private JsonHttp http;
   private NpmSimulator npm;
   private String token;
 
@@ -28,6 +27,7 @@ class NpmSimulatorTest {
   void start() throws IOException {
     npm = new NpmSimulator(clock);
     npm.addUser("admin@example.com", "changeme", false);
+    http = new JsonHttp(npm.apiUrl(), Duration.ofSeconds(5));
     JsonHttp.Reply login =
         call(
             "POST", "/tokens", null, Map.of("identity", "admin@example.com", "secret", "changeme"));
@@ -44,7 +44,7 @@ class NpmSimulatorTest {
       throws IOException {
     return http.send(
         method,
-        URI.create(npm.apiUrl() + path),
+        path,
         bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer),
         body);
   }
