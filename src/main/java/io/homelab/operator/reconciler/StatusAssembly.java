@@ -36,6 +36,29 @@ public final class StatusAssembly {
       List<String> hops,
       String pendingMessage,
       Verdict paused) {
+    return assembleInforming(
+        resource,
+        status,
+        clock,
+        verdicts,
+        hops,
+        pendingMessage,
+        paused == null ? List.of() : List.of(paused));
+  }
+
+  /**
+   * Fills {@code status}, with conditions that inform without gating Ready.
+   *
+   * @param informational Paused, warnings: shown, not part of Ready
+   */
+  public static <S extends HomelabStatus> S assembleInforming(
+      CustomResource<?, S> resource,
+      S status,
+      Clock clock,
+      List<Verdict> verdicts,
+      List<String> hops,
+      String pendingMessage,
+      List<Verdict> informational) {
     long generation = generation(resource);
     ConditionSet conditions = ConditionSet.after(previous(resource), generation, clock);
     List<String> required = new ArrayList<>();
@@ -49,8 +72,8 @@ public final class StatusAssembly {
         required.add(hop);
       }
     }
-    if (paused != null) {
-      conditions.set(paused.type(), paused.status(), paused.reason(), paused.message());
+    for (Verdict info : informational) {
+      conditions.set(info.type(), info.status(), info.reason(), info.message());
     }
     conditions.ready(required);
     status.setObservedGeneration(generation);

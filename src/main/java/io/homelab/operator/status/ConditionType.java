@@ -19,6 +19,12 @@ public final class ConditionType {
   public static final String GUEST_READY = "GuestReady";
   public static final String PROBE_SUCCEEDED = "ProbeSucceeded";
 
+  /**
+   * False while the operator talks to an external system without checking its TLS certificate
+   * (asked for explicitly); absent otherwise. It informs, without gating Ready.
+   */
+  public static final String TLS_VERIFIED = "TlsVerified";
+
   /** True while the operator writes nothing external for the object (annotation or dry-run). */
   public static final String PAUSED = "Paused";
 }

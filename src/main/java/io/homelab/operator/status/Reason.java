@@ -30,4 +30,7 @@ public final class Reason {
   public static final String CONFIG_UPDATED = "ConfigUpdated";
   public static final String ADOPTED = "Adopted";
   public static final String INSECURE_TLS = "InsecureSkipTlsVerify";
+  public static final String POWER_CHANGE = "PowerChange";
+  public static final String DISK_GROWN = "DiskGrown";
+  public static final String DESTROYING = "Destroying";
 }

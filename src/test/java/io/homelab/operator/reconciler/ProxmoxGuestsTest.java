@@ -3,9 +3,11 @@ package io.homelab.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.homelab.operator.api.DeletionPolicy;
 import io.homelab.operator.api.guest.Guest;
+import io.homelab.operator.api.guest.PowerState;
 import io.homelab.operator.sandbox.proxmox.ProxmoxSimulator;
 import io.homelab.operator.sandbox.proxmox.SimulatedCluster.SimGuest;
 import io.homelab.operator.status.ConditionType;
@@ -346,6 +348,36 @@ class ProxmoxGuestsTest {
     assertThat(pending.getMessage()).contains("would create");
     assertThat(writes()).isEmpty();
     assertThat(lab.get(Guest.class, "later").getStatus().getVmid()).isNull();
+  }
+
+  @Test
+  void stoppedShutsTheGuestDownGracefullyAndDropsItsAddresses() {
+    Homelab lab = lab("power");
+    vm(lab, "sleepy", g -> {});
+    int vmid = awaitReady(lab, "sleepy").getStatus().getVmid();
+    pve.resetCounts();
+    lab.edit(Guest.class, "sleepy", g -> g.getSpec().setPowerState(PowerState.Stopped));
+    awaitObservedReady(lab, "sleepy", 2);
+    Guest stopped = lab.get(Guest.class, "sleepy");
+    assertThat(stopped.getStatus().getState()).isEqualTo("stopped");
+    assertThat(stopped.getStatus().getAddresses()).isNull();
+    assertThat(simGuest(vmid).status()).isEqualTo("stopped");
+    assertThat(writes()).containsExactly("POST /nodes/pve1/qemu/" + vmid + "/status/shutdown");
+    assertThat(lab.events("Guest", "sleepy"))
+        .anySatisfy(e -> assertThat(e).contains("PowerChange").contains("Shutting down"));
+  }
+
+  @Test
+  void turningTlsVerificationOffWorksAndCarriesAWarning() {
+    Homelab lab = lab("insecure");
+    lab.edit(Secret.class, "proxmox", s -> s.getStringData().remove("fingerprint"));
+    assertThat(lab.get(Secret.class, "proxmox").getStringData()).doesNotContainKey("fingerprint");
+    vm(lab, "trusting", g -> g.getSpec().getProxmox().setInsecureSkipTlsVerify(true));
+    awaitReady(lab, "trusting");
+    var warning =
+        lab.awaitCondition(
+            Guest.class, "trusting", ConditionType.TLS_VERIFIED, "False", "InsecureSkipTlsVerify");
+    assertThat(warning.getMessage()).contains("API token");
   }
 
   void awaitObservedReady(Homelab lab, String name, long generation) {

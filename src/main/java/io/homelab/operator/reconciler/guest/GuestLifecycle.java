@@ -325,6 +325,10 @@ public class GuestLifecycle {
         }
         GuestBlueprint.Resize resize = disks.grow().get(0);
         status.setTask(task(driver.resize(id, resize.disk(), resize.size()), "resize"));
+        events.normal(
+            guest,
+            Reason.DISK_GROWN,
+            "Growing disk " + resize.disk() + " of " + id + " to " + resize.size());
         return waiting(
             "Growing disk " + resize.disk() + " to " + resize.size(),
             settings.proxmox().taskPoll());
@@ -364,6 +368,10 @@ public class GuestLifecycle {
                       ? 120
                       : spec.getShutdownTimeoutSeconds());
       status.setTask(task(upid, wantRunning ? "start" : "shutdown"));
+      events.normal(
+          guest,
+          Reason.POWER_CHANGE,
+          (wantRunning ? "Starting " : "Shutting down ") + id + " (it was " + state + ")");
       status.setState(state);
       return waiting(
           (wantRunning ? "Starting " : "Shutting down ") + id, settings.proxmox().taskPoll());
@@ -460,10 +468,12 @@ public class GuestLifecycle {
       int timeout =
           spec.getShutdownTimeoutSeconds() == null ? 120 : spec.getShutdownTimeoutSeconds();
       status.setTask(task(driver.shutdown(id, timeout), "shutdown"));
+      events.normal(guest, Reason.POWER_CHANGE, "Shutting down " + id + " to destroy it");
       return new Cleanup(
           false, "Shutting down " + id + " before destroying it", settings.proxmox().taskPoll());
     }
     status.setTask(task(driver.destroy(id), "delete"));
+    events.normal(guest, Reason.DESTROYING, "Destroying " + id + " with its disks (purge)");
     return new Cleanup(false, "Destroying " + id, settings.proxmox().taskPoll());
   }
 

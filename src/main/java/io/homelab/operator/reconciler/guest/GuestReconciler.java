@@ -78,8 +78,8 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
       UpdateControl<Guest> update =
           StatusWriter.patchIfChanged(
               guest,
-              StatusAssembly.assemble(
-                  guest, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(guest)));
+              StatusAssembly.assembleInforming(
+                  guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)));
       if (step != null && step.failure()) {
         return update.rescheduleAfter(failures.failed(guest));
       }
@@ -163,9 +163,27 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
                 "Proxmox VE refused the call (HTTP " + e.status() + "): " + e.getMessage()));
     return StatusWriter.patchIfChanged(
             guest,
-            StatusAssembly.assemble(
-                guest, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(guest)))
+            StatusAssembly.assembleInforming(
+                guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)))
         .rescheduleAfter(Duration.ofMinutes(5));
+  }
+
+  /** Paused, and the warning that TLS verification is off when the spec turns it off. */
+  private List<Verdict> informational(Guest guest) {
+    List<Verdict> informational = new ArrayList<>();
+    Verdict paused = suspension.of(guest);
+    if (paused != null) {
+      informational.add(paused);
+    }
+    if (Boolean.TRUE.equals(guest.getSpec().getProxmox().getInsecureSkipTlsVerify())) {
+      informational.add(
+          Verdict.isFalse(
+              ConditionType.TLS_VERIFIED,
+              Reason.INSECURE_TLS,
+              "spec.proxmox.insecureSkipTlsVerify is true: Proxmox's certificate is not checked,"
+                  + " so anyone on the path can read the API token"));
+    }
+    return informational;
   }
 
   private UpdateControl<Guest> failed(
