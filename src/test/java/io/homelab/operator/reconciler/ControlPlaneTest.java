@@ -233,7 +233,7 @@ class ControlPlaneTest {
   }
 
   @Test
-  void deletingEverythingLetsEveryCleanupRunBeforeItsSecretsGo() {
+  void deletingEverythingLetsEveryCleanupRunBeforeItsSecretsGo() throws InterruptedException {
     Homelab lab = new Homelab(client, "doomed");
     lab.secrets();
     lab.edge(e -> {});
@@ -253,13 +253,21 @@ class ControlPlaneTest {
     }
     lab.awaitCondition(Route.class, "nas", ConditionType.ACCEPTED, "True", "Accepted");
 
-    List<String> order = new CopyOnWriteArrayList<>();
-    try (Watch secrets = watch(client.secrets().inNamespace("doomed"), "Secret", order);
-        Watch edges = watch(client.resources(Edge.class).inNamespace("doomed"), "Edge", order);
-        Watch tunnels =
-            watch(client.resources(Tunnel.class).inNamespace("doomed"), "Tunnel", order);
-        Watch routes = watch(client.resources(Route.class).inNamespace("doomed"), "Route", order);
-        Watch guests = watch(client.resources(Guest.class).inNamespace("doomed"), "Guest", order)) {
+    // While everything goes, snapshots check the order: what is needed is listed first, what
+    // needs it second, so "needed thing gone while its user still exists" cannot be a timing
+    // artefact of the snapshot itself.
+    List<String> violations = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread watcher =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                snapshot("doomed", violations);
+              }
+            });
+    watcher.start();
+    try {
       // What deleting the namespace does: everything in it is deleted at once, Secrets first.
       for (Class<? extends HasMetadata> type :
           List.of(Secret.class, Edge.class, Tunnel.class, Route.class, Guest.class)) {
@@ -271,19 +279,11 @@ class ControlPlaneTest {
             .atMost(Homelab.DEADLINE)
             .until(() -> client.resources(type).inNamespace("doomed").list().getItems().isEmpty());
       }
+    } finally {
+      done.set(true);
+      watcher.join(10_000);
     }
-
-    assertThat(order.indexOf("DELETED Route app")).isLessThan(order.indexOf("DELETED Tunnel home"));
-    assertThat(order.indexOf("DELETED Route nas")).isLessThan(order.indexOf("DELETED Tunnel home"));
-    assertThat(order.indexOf("DELETED Tunnel home")).isLessThan(order.indexOf("DELETED Edge vps"));
-    assertThat(order.indexOf("DELETED Tunnel home"))
-        .as("the NPM credentials outlive the Tunnel: %s", order)
-        .isLessThan(order.indexOf("DELETED Secret npm-login"));
-    assertThat(order.indexOf("DELETED Edge vps"))
-        .isLessThan(order.indexOf("DELETED Secret vps-ssh"))
-        .isLessThan(order.indexOf("DELETED Secret cloudflare"));
-    assertThat(order.indexOf("DELETED Guest app"))
-        .isLessThan(order.indexOf("DELETED Secret proxmox"));
+    assertThat(violations).as("a needed object went before its user").isEmpty();
 
     for (var object :
         List.of(
@@ -338,6 +338,57 @@ class ControlPlaneTest {
     lab.awaitCondition(Route.class, "app", ConditionType.RESOLVED_REFS, "False", "TunnelNotFound");
   }
 
+  /**
+   * One snapshot of the namespace: Secrets, then Edges, then Tunnels, then Routes and Guests. A
+   * user listed after the thing it needs was found missing existed after that thing was gone.
+   */
+  private void snapshot(String namespace, List<String> violations) {
+    try {
+      var secrets = names(client.secrets().inNamespace(namespace).list().getItems());
+      var edges = names(client.resources(Edge.class).inNamespace(namespace).list().getItems());
+      var tunnels = client.resources(Tunnel.class).inNamespace(namespace).list().getItems();
+      var routes = client.resources(Route.class).inNamespace(namespace).list().getItems();
+      var guests = client.resources(Guest.class).inNamespace(namespace).list().getItems();
+      List<HasMetadata> users = new java.util.ArrayList<>();
+      users.addAll(tunnels);
+      users.addAll(routes);
+      users.addAll(guests);
+      for (HasMetadata user : users) {
+        for (String secret : io.homelab.operator.model.SecretUses.names(user)) {
+          if (!secrets.contains(secret)) {
+            violations.add(
+                "Secret "
+                    + secret
+                    + " gone while "
+                    + user.getKind()
+                    + " "
+                    + user.getMetadata().getName()
+                    + " exists");
+          }
+        }
+      }
+      for (Tunnel tunnel : tunnels) {
+        if (!edges.contains(tunnel.getSpec().getEdgeRef().getName())) {
+          violations.add("Edge gone while Tunnel " + tunnel.getMetadata().getName() + " exists");
+        }
+      }
+      var tunnelNames = names(tunnels);
+      for (Route route : routes) {
+        if (!tunnelNames.contains(route.getSpec().getTunnelRef().getName())) {
+          violations.add("Tunnel gone while Route " + route.getMetadata().getName() + " exists");
+        }
+      }
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      // a list that failed is no evidence either way
+    }
+  }
+
+  private static java.util.Set<String> names(List<? extends HasMetadata> objects) {
+    return objects.stream()
+        .map(o -> o.getMetadata().getName())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   private static TunnelRef tunnelRef(String name, String namespace) {
     TunnelRef ref = new TunnelRef();
     ref.setName(name);
@@ -382,21 +433,5 @@ class ControlPlaneTest {
               @Override
               public void onClose(WatcherException cause) {}
             });
-  }
-
-  private static <T extends HasMetadata> Watch watch(
-      io.fabric8.kubernetes.client.dsl.Watchable<T> what, String kind, List<String> order) {
-    return what.watch(
-        new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, T object) {
-            if (action == Action.DELETED) {
-              order.add("DELETED " + kind + " " + object.getMetadata().getName());
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {}
-        });
   }
 }
