@@ -31,18 +31,21 @@ import java.util.List;
  *                                 10.212.S.10 ── lan (a small HTTP server on :8080)
  * </pre>
  *
- * S is the lab's slot: builds running at once on one machine each take their own, and every
- * namespace, link, interface and user name carries it. The operator reaches the edge only through
- * its sshd; the tests use {@code ip netns exec} to set up home and to look. WireGuard interface
- * names differ across namespaces, because wireguard-go's control sockets share one directory.
- * {@link #close} removes everything, and runs on failure too. Needs root and the packages of
- * src/test/setup/system-packages.list: without them it fails with a message saying so.
+ * S is 100 plus the lab's slot: builds running at once on one machine each take their own, and
+ * every namespace, link, interface and user name carries it. The operator reaches the edge only
+ * through its sshd; the tests use {@code ip netns exec} to set up home and to look. WireGuard
+ * interface names differ across namespaces, because wireguard-go's control sockets share one
+ * directory. {@link #close} removes everything, and runs on failure too. Needs root and the
+ * packages of src/test/setup/system-packages.list: without them it fails with a message saying so.
  */
 public final class NetnsLab implements AutoCloseable {
 
   public static final int SSH_PORT = 2222;
   public static final int LAN_PORT = 8080;
   private static final int SLOTS = 16;
+
+  /** The third octet of slot 0's networks: 10.213.N.0/29 and 10.212.N.0/24. */
+  private static final int FIRST_NET = 100;
 
   /**
    * This lab's slot: labs of builds that run at the same time on one machine take different ones,
@@ -69,6 +72,7 @@ public final class NetnsLab implements AutoCloseable {
   /** A non-root user that may run anything through sudo without a password. */
   public final String sudoUser;
 
+  private final int net;
   private final String sudoers;
   private final String prefix;
   private final FileChannel lockChannel;
@@ -87,13 +91,14 @@ public final class NetnsLab implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.prefix = "hl" + slot;
+    this.net = FIRST_NET + slot;
     this.edgeNs = prefix + "-edge";
     this.homeNs = prefix + "-home";
     this.lanNs = prefix + "-lan";
-    this.sshHost = "10.213." + slot + ".2";
-    this.edgePublicAddress = "10.213." + slot + ".5";
-    this.lanNetwork = "10.212." + slot + ".0/24";
-    this.lanServer = "10.212." + slot + ".10";
+    this.sshHost = "10.213." + net + ".2";
+    this.edgePublicAddress = "10.213." + net + ".5";
+    this.lanNetwork = "10.212." + net + ".0/24";
+    this.lanServer = "10.212." + net + ".10";
     this.homeInterface = prefix + "wghome";
     this.sudoUser = prefix + "sudo";
     this.sudoers = "/etc/sudoers.d/homelab-operator-test-" + slot;
@@ -184,7 +189,7 @@ public final class NetnsLab implements AutoCloseable {
                     + prefix
                     + "edge0 netns "
                     + edgeNs,
-                "ip address add 10.213." + slot + ".1/30 dev " + prefix + "root0",
+                "ip address add 10.213." + net + ".1/30 dev " + prefix + "root0",
                 "ip link set " + prefix + "root0 up",
                 "ip -n " + edgeNs + " address add " + sshHost + "/30 dev " + prefix + "edge0",
                 "ip -n " + edgeNs + " link set " + prefix + "edge0 up",
@@ -205,7 +210,7 @@ public final class NetnsLab implements AutoCloseable {
                     + prefix
                     + "edge1",
                 "ip -n " + edgeNs + " link set " + prefix + "edge1 up",
-                "ip -n " + homeNs + " address add 10.213." + slot + ".6/30 dev " + prefix + "home1",
+                "ip -n " + homeNs + " address add 10.213." + net + ".6/30 dev " + prefix + "home1",
                 "ip -n " + homeNs + " link set " + prefix + "home1 up",
                 // home <-> lan
                 "ip -n "
@@ -216,11 +221,11 @@ public final class NetnsLab implements AutoCloseable {
                     + prefix
                     + "lan2 netns "
                     + lanNs,
-                "ip -n " + homeNs + " address add 10.212." + slot + ".1/24 dev " + prefix + "home2",
+                "ip -n " + homeNs + " address add 10.212." + net + ".1/24 dev " + prefix + "home2",
                 "ip -n " + homeNs + " link set " + prefix + "home2 up",
                 "ip -n " + lanNs + " address add " + lanServer + "/24 dev " + prefix + "lan2",
                 "ip -n " + lanNs + " link set " + prefix + "lan2 up",
-                "ip -n " + lanNs + " route add default via 10.212." + slot + ".1",
+                "ip -n " + lanNs + " route add default via 10.212." + net + ".1",
                 "ip netns exec " + homeNs + " sysctl -qw net.ipv4.ip_forward=1",
                 // keys: the sshd host key and the operator's login key
                 "mkdir -p " + ssh + " /run/sshd",
