@@ -7,8 +7,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,27 +22,24 @@ import java.util.List;
  * Three network namespaces with the real programs, for the SSH and WireGuard tests:
  *
  * <pre>
- *  this JVM ── veth 10.213.0.1/30 ─ 10.213.0.2 ── edge (sshd :2222, the operator's WireGuard)
- *                                                  │ veth 10.213.1.1/30 (the "public" address)
+ *  this JVM ── veth 10.213.S.1/30 ─ 10.213.S.2 ── edge (sshd :2222, the operator's WireGuard)
+ *                                                  │ veth 10.213.S.5/30 (the "public" address)
  *                                                  │
- *                                  10.213.1.2 ── home (wireguard-go, forwarding on)
- *                                                  │ veth 10.213.2.1/24
+ *                                  10.213.S.6 ── home (wireguard-go, forwarding on)
+ *                                                  │ veth 10.212.S.1/24
  *                                                  │
- *                                 10.213.2.10 ── lan (a small HTTP server on :8080)
+ *                                 10.212.S.10 ── lan (a small HTTP server on :8080)
  * </pre>
  *
- * The operator reaches the edge only through its sshd; the tests use {@code ip netns exec} to set
- * up home and to look. WireGuard interface names differ across namespaces, because wireguard-go's
- * control sockets share one directory. {@link #close} removes everything, and runs on failure too.
- * Needs root and the packages of src/test/setup/system-packages.list: without them it fails with a
- * message saying so.
+ * S is 100 plus the lab's slot: builds running at once on one machine each take their own, and
+ * every namespace, link, interface and user name carries it. The operator reaches the edge only
+ * through its sshd; the tests use {@code ip netns exec} to set up home and to look. WireGuard
+ * interface names differ across namespaces, because wireguard-go's control sockets share one
+ * directory. {@link #close} removes everything, and runs on failure too. Needs root and the
+ * packages of src/test/setup/system-packages.list: without them it fails with a message saying so.
  */
 public final class NetnsLab implements AutoCloseable {
 
-  public static final String EDGE = "hl-edge";
-  public static final String HOME = "hl-home";
-  public static final String LAN = "hl-lan";
-  public static final String SSH_HOST = "10.213.0.2";
   public static final int SSH_PORT = 2222;
 
   /** Caddy's admin endpoint on the edge's loopback, reached only through the SSH forward. */
@@ -47,18 +48,43 @@ public final class NetnsLab implements AutoCloseable {
   /** Where the Edge's Caddy server listens inside the edge (the fixture's own server: 8080). */
   public static final int CADDY_HTTPS_PORT = 8443;
 
-  public static final String EDGE_PUBLIC_ADDRESS = "10.213.1.1";
-  public static final String LAN_NETWORK = "10.213.2.0/24";
-  public static final String LAN_SERVER = "10.213.2.10";
   public static final int LAN_PORT = 8080;
+  private static final int SLOTS = 16;
+
+  /** The third octet of slot 0's networks: 10.213.N.0/29 and 10.212.N.0/24. */
+  private static final int FIRST_NET = 100;
+
+  /**
+   * This lab's slot: labs of builds that run at the same time on one machine take different ones,
+   * so every name and address below is the lab's own.
+   */
+  public final int slot;
+
+  public final String edgeNs;
+  public final String homeNs;
+  public final String lanNs;
+
+  /** The edge's sshd, as this JVM reaches it. */
+  public final String sshHost;
+
+  /** The edge's address as home sees it: the "public" address. */
+  public final String edgePublicAddress;
+
+  public final String lanNetwork;
+  public final String lanServer;
 
   /** The interface the home end of a Tunnel gets in the home namespace. */
-  public static final String HOME_INTERFACE = "hlwghome";
+  public final String homeInterface;
 
   /** A non-root user that may run anything through sudo without a password. */
-  public static final String SUDO_USER = "hlsudo";
+  public final String sudoUser;
 
-  private static final String SUDOERS = "/etc/sudoers.d/homelab-operator-test";
+  private final int net;
+  private final String sudoers;
+  private final String prefix;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
   private static final List<String> PROGRAMS =
       List.of("/usr/sbin/sshd", "wg", "wg-quick", "wireguard-go", "ip", "sudo", "ping", "caddy");
 
@@ -66,8 +92,28 @@ public final class NetnsLab implements AutoCloseable {
   private String hostKey;
   private String clientKey;
 
-  private NetnsLab(Path dir) {
+  private NetnsLab(Path dir, int slot, FileChannel lockChannel, FileLock lock) {
     this.dir = dir;
+    this.slot = slot;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.prefix = "hl" + slot;
+    this.net = FIRST_NET + slot;
+    this.edgeNs = prefix + "-edge";
+    this.homeNs = prefix + "-home";
+    this.lanNs = prefix + "-lan";
+    this.sshHost = "10.213." + net + ".2";
+    this.edgePublicAddress = "10.213." + net + ".5";
+    this.lanNetwork = "10.212." + net + ".0/24";
+    this.lanServer = "10.212." + net + ".10";
+    this.homeInterface = prefix + "wghome";
+    this.sudoUser = prefix + "sudo";
+    this.sudoers = "/etc/sudoers.d/homelab-operator-test-" + slot;
+  }
+
+  /** An interface name of this lab's own (at most 15 characters: {@code name} at most 11). */
+  public String iface(String name) {
+    return prefix + name;
   }
 
   /**
@@ -75,12 +121,7 @@ public final class NetnsLab implements AutoCloseable {
    */
   public static NetnsLab start() {
     requireRootAndPrograms();
-    NetnsLab lab;
-    try {
-      lab = new NetnsLab(Files.createTempDirectory("netns-lab"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    NetnsLab lab = claimSlot();
     try {
       lab.removeLeftovers();
       lab.build();
@@ -89,6 +130,31 @@ public final class NetnsLab implements AutoCloseable {
       lab.close();
       throw e;
     }
+  }
+
+  /** Takes the first free slot, by a file lock the JVM holds until {@link #close} (or its end). */
+  private static NetnsLab claimSlot() {
+    try {
+      for (int slot = 0; slot < SLOTS; slot++) {
+        Path lockFile =
+            Path.of(System.getProperty("java.io.tmpdir"), "homelab-netns-lab-" + slot + ".lock");
+        FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          lock = null;
+        }
+        if (lock != null) {
+          return new NetnsLab(Files.createTempDirectory("netns-lab"), slot, channel, lock);
+        }
+        channel.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("All " + SLOTS + " network namespace lab slots are in use");
   }
 
   private static void requireRootAndPrograms() {
@@ -119,30 +185,55 @@ public final class NetnsLab implements AutoCloseable {
             String.join(
                 "\n",
                 "set -e",
-                "for ns in " + EDGE + " " + HOME + " " + LAN + "; do ip netns add $ns; done",
-                "for ns in " + EDGE + " " + HOME + " " + LAN + "; do",
+                "for ns in " + edgeNs + " " + homeNs + " " + lanNs + "; do ip netns add $ns; done",
+                "for ns in " + edgeNs + " " + homeNs + " " + lanNs + "; do",
                 "  ip -n $ns link set lo up",
                 "done",
                 // this JVM <-> edge
-                "ip link add hlroot0 type veth peer name hledge0 netns " + EDGE,
-                "ip address add 10.213.0.1/30 dev hlroot0",
-                "ip link set hlroot0 up",
-                "ip -n " + EDGE + " address add " + SSH_HOST + "/30 dev hledge0",
-                "ip -n " + EDGE + " link set hledge0 up",
+                "ip link add "
+                    + prefix
+                    + "root0 type veth peer name "
+                    + prefix
+                    + "edge0 netns "
+                    + edgeNs,
+                "ip address add 10.213." + net + ".1/30 dev " + prefix + "root0",
+                "ip link set " + prefix + "root0 up",
+                "ip -n " + edgeNs + " address add " + sshHost + "/30 dev " + prefix + "edge0",
+                "ip -n " + edgeNs + " link set " + prefix + "edge0 up",
                 // edge <-> home
-                "ip -n " + EDGE + " link add hledge1 type veth peer name hlhome1 netns " + HOME,
-                "ip -n " + EDGE + " address add " + EDGE_PUBLIC_ADDRESS + "/30 dev hledge1",
-                "ip -n " + EDGE + " link set hledge1 up",
-                "ip -n " + HOME + " address add 10.213.1.2/30 dev hlhome1",
-                "ip -n " + HOME + " link set hlhome1 up",
+                "ip -n "
+                    + edgeNs
+                    + " link add "
+                    + prefix
+                    + "edge1 type veth peer name "
+                    + prefix
+                    + "home1 netns "
+                    + homeNs,
+                "ip -n "
+                    + edgeNs
+                    + " address add "
+                    + edgePublicAddress
+                    + "/30 dev "
+                    + prefix
+                    + "edge1",
+                "ip -n " + edgeNs + " link set " + prefix + "edge1 up",
+                "ip -n " + homeNs + " address add 10.213." + net + ".6/30 dev " + prefix + "home1",
+                "ip -n " + homeNs + " link set " + prefix + "home1 up",
                 // home <-> lan
-                "ip -n " + HOME + " link add hlhome2 type veth peer name hllan2 netns " + LAN,
-                "ip -n " + HOME + " address add 10.213.2.1/24 dev hlhome2",
-                "ip -n " + HOME + " link set hlhome2 up",
-                "ip -n " + LAN + " address add " + LAN_SERVER + "/24 dev hllan2",
-                "ip -n " + LAN + " link set hllan2 up",
-                "ip -n " + LAN + " route add default via 10.213.2.1",
-                "ip netns exec " + HOME + " sysctl -qw net.ipv4.ip_forward=1",
+                "ip -n "
+                    + homeNs
+                    + " link add "
+                    + prefix
+                    + "home2 type veth peer name "
+                    + prefix
+                    + "lan2 netns "
+                    + lanNs,
+                "ip -n " + homeNs + " address add 10.212." + net + ".1/24 dev " + prefix + "home2",
+                "ip -n " + homeNs + " link set " + prefix + "home2 up",
+                "ip -n " + lanNs + " address add " + lanServer + "/24 dev " + prefix + "lan2",
+                "ip -n " + lanNs + " link set " + prefix + "lan2 up",
+                "ip -n " + lanNs + " route add default via 10.212." + net + ".1",
+                "ip netns exec " + homeNs + " sysctl -qw net.ipv4.ip_forward=1",
                 // keys: the sshd host key and the operator's login key
                 "mkdir -p " + ssh + " /run/sshd",
                 "ssh-keygen -q -t ed25519 -N '' -f " + ssh + "/host_ed25519",
@@ -152,25 +243,25 @@ public final class NetnsLab implements AutoCloseable {
                 "chmod 755 " + dir + " " + ssh,
                 "chmod 644 " + ssh + "/authorized_keys",
                 // the non-root user, with password-less sudo
-                "id " + SUDO_USER + " >/dev/null 2>&1 || useradd -M -s /bin/bash " + SUDO_USER,
-                "usermod -p '*' " + SUDO_USER,
-                "echo '" + SUDO_USER + " ALL=(root) NOPASSWD: ALL' > " + SUDOERS,
-                "chmod 440 " + SUDOERS))
+                "id " + sudoUser + " >/dev/null 2>&1 || useradd -M -s /bin/bash " + sudoUser,
+                "usermod -p '*' " + sudoUser,
+                "echo '" + sudoUser + " ALL=(root) NOPASSWD: ALL' > " + sudoers,
+                "chmod 440 " + sudoers))
         .orFail("building the namespaces");
     writeSshdConfig(ssh);
     Sh.bash(
             "ip netns exec "
-                + EDGE
+                + edgeNs
                 + " /usr/sbin/sshd -f "
                 + ssh
                 + "/sshd_config -E "
                 + ssh
                 + "/sshd.log")
-        .orFail("starting sshd in " + EDGE);
+        .orFail("starting sshd in " + edgeNs);
     Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
     Sh.bash(
             "ip netns exec "
-                + LAN
+                + lanNs
                 + " setsid "
                 + java
                 + " -cp "
@@ -178,24 +269,25 @@ public final class NetnsLab implements AutoCloseable {
                 + " "
                 + LanHttpServer.class.getName()
                 + " "
-                + LAN_SERVER
+                + lanServer
                 + " "
                 + LAN_PORT
                 + " </dev/null >"
                 + dir.resolve("lan.log")
                 + " 2>&1 &")
-        .orFail("starting the HTTP server in " + LAN);
+        .orFail("starting the HTTP server in " + lanNs);
     startCaddy();
-    await("sshd in " + EDGE + " listening")
+    await("sshd in " + edgeNs + " listening")
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> reachable(SSH_HOST, SSH_PORT));
-    await("the HTTP server in " + LAN + " listening")
+        .until(() -> reachable(sshHost, SSH_PORT));
+    await("the HTTP server in " + lanNs + " listening")
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () ->
-                Sh.inNamespace(LAN, "exec 3<>/dev/tcp/" + LAN_SERVER + "/" + LAN_PORT).exit() == 0);
+                Sh.inNamespace(lanNs, "exec 3<>/dev/tcp/" + lanServer + "/" + LAN_PORT).exit()
+                    == 0);
     try {
       hostKey = Files.readString(Path.of(ssh, "host_ed25519.pub")).trim();
       clientKey = Files.readString(Path.of(ssh, "id_ed25519"));
@@ -232,10 +324,10 @@ public final class NetnsLab implements AutoCloseable {
   /** The VPS rebooted and Caddy came back without --resume: nothing but its admin endpoint. */
   public void restartCaddyEmpty() {
     Sh.bash("pkill -f 'caddy run --config " + dir.resolve("caddy") + "'; true");
-    await("caddy stopped in " + EDGE)
+    await("caddy stopped in " + edgeNs)
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> Sh.inNamespace(EDGE, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() != 0);
+        .until(() -> Sh.inNamespace(edgeNs, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() != 0);
     runCaddy(dir.resolve("caddy").resolve("empty.json"));
   }
 
@@ -243,7 +335,7 @@ public final class NetnsLab implements AutoCloseable {
     Path caddy = dir.resolve("caddy");
     Sh.bash(
             "ip netns exec "
-                + EDGE
+                + edgeNs
                 + " env HOME="
                 + caddy
                 + " XDG_DATA_HOME="
@@ -255,17 +347,17 @@ public final class NetnsLab implements AutoCloseable {
                 + " </dev/null >>"
                 + caddy.resolve("caddy.log")
                 + " 2>&1 &")
-        .orFail("starting caddy in " + EDGE);
-    await("caddy's admin in " + EDGE)
+        .orFail("starting caddy in " + edgeNs);
+    await("caddy's admin in " + edgeNs)
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> Sh.inNamespace(EDGE, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() == 0);
+        .until(() -> Sh.inNamespace(edgeNs, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() == 0);
   }
 
   /** Caddy's admin API as seen from inside the edge: {@code GET /config/<path>}. */
   public String caddyConfig(String path) {
     return Sh.inNamespace(
-            EDGE,
+            edgeNs,
             "exec 3<>/dev/tcp/127.0.0.1/2019; printf 'GET /config/"
                 + path
                 + " HTTP/1.0\\r\\nHost: "
@@ -281,7 +373,7 @@ public final class NetnsLab implements AutoCloseable {
           String.join(
               "\n",
               "Port " + SSH_PORT,
-              "ListenAddress " + SSH_HOST,
+              "ListenAddress " + sshHost,
               "HostKey " + ssh + "/host_ed25519",
               "AuthorizedKeysFile " + ssh + "/authorized_keys",
               "PidFile " + ssh + "/sshd.pid",
@@ -305,7 +397,7 @@ public final class NetnsLab implements AutoCloseable {
     return hostKey;
   }
 
-  /** The private key (OpenSSH format) that root and {@link #SUDO_USER} log in with. */
+  /** The private key (OpenSSH format) that root and {@link #sudoUser} log in with. */
   public String clientKey() {
     return clientKey;
   }
@@ -314,7 +406,7 @@ public final class NetnsLab implements AutoCloseable {
   public HostAccess access(
       String user, boolean sudo, String pinnedHostKey, Duration commandTimeout) {
     return new HostAccess(
-        SSH_HOST,
+        sshHost,
         SSH_PORT,
         user,
         sudo,
@@ -331,33 +423,33 @@ public final class NetnsLab implements AutoCloseable {
 
   /** Runs a script in the edge namespace (to look, not to configure: that is the operator's). */
   public Sh.Result edge(String script) {
-    return Sh.inNamespace(EDGE, script);
+    return Sh.inNamespace(edgeNs, script);
   }
 
   /** Runs a script in the home namespace. */
   public Sh.Result home(String script) {
-    return Sh.inNamespace(HOME, script);
+    return Sh.inNamespace(homeNs, script);
   }
 
   /**
    * Brings the home end up from a wg-quick file, as a person would with {@code wg-quick up}: the
-   * interface is {@link #HOME_INTERFACE} whatever the file's name.
+   * interface is {@link #homeInterface} whatever the file's name.
    */
   public void homeUp(String wgQuickConfig) {
-    Path file = dir.resolve(HOME_INTERFACE + ".conf");
+    Path file = dir.resolve(homeInterface + ".conf");
     try {
       Files.writeString(file, wgQuickConfig);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     home("wg-quick down " + file + " >/dev/null 2>&1; wg-quick up " + file)
-        .orFail("wg-quick up in " + HOME);
+        .orFail("wg-quick up in " + homeNs);
   }
 
   /** An HTTP GET from the edge to the server in lan (bash's /dev/tcp: no client to install). */
   public String httpFromEdgeToLan() {
     return edge("exec 3<>/dev/tcp/"
-            + LAN_SERVER
+            + lanServer
             + "/"
             + LAN_PORT
             + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && timeout 5 cat <&3")
@@ -367,31 +459,37 @@ public final class NetnsLab implements AutoCloseable {
 
   /** Takes the home end down. */
   public void homeDown() {
-    home("wg-quick down " + dir.resolve(HOME_INTERFACE + ".conf"));
+    home("wg-quick down " + dir.resolve(homeInterface + ".conf"));
   }
 
   @Override
   public void close() {
-    for (String ns : List.of(LAN, HOME, EDGE)) {
+    for (String ns : List.of(lanNs, homeNs, edgeNs)) {
       // Everything that runs in the namespaces was started by this lab: sshd, wireguard-go, java.
       Sh.bash("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill $p; done");
     }
     removeLeftovers();
     Sh.bash("rm -rf " + dir);
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException e) {
+      // the lock goes with the JVM anyway
+    }
   }
 
   private void removeLeftovers() {
     Sh.bash(
         String.join(
             "\n",
-            "for ns in " + EDGE + " " + HOME + " " + LAN + "; do",
+            "for ns in " + edgeNs + " " + homeNs + " " + lanNs + "; do",
             "  for p in $(ip netns pids $ns 2>/dev/null); do kill -9 $p; done",
             "  ip netns del $ns 2>/dev/null",
             "done",
-            "ip link del hlroot0 2>/dev/null",
-            "rm -f /var/run/wireguard/hlwg*.sock",
-            "rm -f " + SUDOERS,
-            "userdel " + SUDO_USER + " 2>/dev/null",
+            "ip link del " + prefix + "root0 2>/dev/null",
+            "rm -f /var/run/wireguard/" + prefix + "*.sock",
+            "rm -f " + sudoers,
+            "userdel " + sudoUser + " 2>/dev/null",
             "true"));
   }
 

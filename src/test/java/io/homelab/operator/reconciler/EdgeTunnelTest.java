@@ -45,6 +45,11 @@ class EdgeTunnelTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static NetnsLab net;
+  // The WireGuard interfaces on the edge, one per test; named by the lab (names are machine-wide).
+  private static String LINK;
+  private static String FOREIGN;
+  private static String WRONG;
+  private static String SUDO;
 
   @Inject KubernetesClient client;
 
@@ -56,6 +61,10 @@ class EdgeTunnelTest {
   @BeforeAll
   static void startLab() {
     net = NetnsLab.start();
+    LINK = net.iface("wglink");
+    FOREIGN = net.iface("wgforeign");
+    WRONG = net.iface("wgwrong");
+    SUDO = net.iface("wgsudo");
   }
 
   @AfterAll
@@ -100,13 +109,13 @@ class EdgeTunnelTest {
   @Test
   void anEdgeAndItsTunnelsMakeAWorkingLinkToHome() {
     Homelab lab = homelab("wg-link");
-    lab.edge(edge("hlwglink", 51820, "10.214.0.0/24", e -> {}));
+    lab.edge(edge(LINK, 51820, "10.214.0.0/24", e -> {}));
     lab.tunnel(
         "home",
         t -> {
-          t.getSpec().setAllowedIPs(List.of(NetnsLab.LAN_NETWORK));
+          t.getSpec().setAllowedIPs(List.of(net.lanNetwork));
           // NPM's place at home is taken by the lab's HTTP server, reached through the tunnel.
-          t.getSpec().getProxyManager().setUpstream(NetnsLab.LAN_SERVER + ":" + NetnsLab.LAN_PORT);
+          t.getSpec().getProxyManager().setUpstream(net.lanServer + ":" + NetnsLab.LAN_PORT);
         });
 
     lab.awaitCondition(Edge.class, "vps", ConditionType.READY, "True", "Ready");
@@ -120,13 +129,13 @@ class EdgeTunnelTest {
                 + "\"handler\":\"static_response\"}]}]}");
     Edge edge = lab.get(Edge.class, "vps");
     assertThat(edge.getStatus().getAddress()).isEqualTo("10.214.0.1");
-    assertThat(edge.getStatus().getConfiguredInterface()).isEqualTo("hlwglink");
+    assertThat(edge.getStatus().getConfiguredInterface()).isEqualTo(LINK);
     String homeKey = awaitTunnelKey(lab, "home");
     Tunnel home = lab.get(Tunnel.class, "home");
     assertThat(home.getStatus().getAddress()).isEqualTo("10.214.0.2");
     assertThat(home.getStatus().getEdgePublicKey()).isEqualTo(edge.getStatus().getPublicKey());
-    awaitPeer("hlwglink", homeKey, "10.214.0.2/32," + NetnsLab.LAN_NETWORK);
-    assertThat(net.edge("ip -4 route show " + NetnsLab.LAN_NETWORK).out()).contains("dev hlwglink");
+    awaitPeer(LINK, homeKey, "10.214.0.2/32," + net.lanNetwork);
+    awaitRoute(net.lanNetwork, LINK);
 
     // Home comes up from the generated Secret alone.
     net.homeUp(secretText(lab, "home-home", "wg0.conf"));
@@ -151,7 +160,7 @@ class EdgeTunnelTest {
                     TlsProbe.get(
                         net.dir().resolve("caddy/data/caddy/pki/authorities/local/root.crt"),
                         "edge-lab.example.com",
-                        NetnsLab.SSH_HOST,
+                        net.sshHost,
                         NetnsLab.CADDY_HTTPS_PORT),
                 r -> r.startsWith("HTTP/1.1 200"));
     assertThat(response).contains(LanHttpServer.BODY);
@@ -163,23 +172,23 @@ class EdgeTunnelTest {
     lab.tunnel("second", t -> t.getSpec().setAllowedIPs(List.of("10.215.0.0/24")));
     String secondKey = awaitTunnelKey(lab, "second");
     assertThat(lab.get(Tunnel.class, "second").getStatus().getAddress()).isEqualTo("10.214.0.3");
-    awaitPeer("hlwglink", secondKey, "10.214.0.3/32,10.215.0.0/24");
-    String handshake = handshakeOf("hlwglink", homeKey);
+    awaitPeer(LINK, secondKey, "10.214.0.3/32,10.215.0.0/24");
+    String handshake = handshakeOf(LINK, homeKey);
     lab.delete(Tunnel.class, "second");
     lab.awaitGone(Tunnel.class, "second");
-    assertThat(net.edge("wg show hlwglink peers").out())
+    assertThat(net.edge("wg show " + LINK + " peers").out())
         .contains(homeKey)
         .doesNotContain(secondKey);
-    assertThat(net.edge("ip -4 route show dev hlwglink").out()).doesNotContain("10.215.0.0/24");
-    assertThat(handshakeOf("hlwglink", homeKey))
+    assertThat(net.edge("ip -4 route show dev " + LINK).out()).doesNotContain("10.215.0.0/24");
+    assertThat(handshakeOf(LINK, homeKey))
         .as("home's latest handshake after the other peer went")
         .isEqualTo(handshake);
     assertThat(lab.get(Secret.class, "second-home")).as("the second Tunnel's home Secret").isNull();
 
     // The VPS "reboots": the interface is gone; the next poll brings it back with its peer.
-    net.edge("ip link del hlwglink").orFail("deleting the interface");
-    awaitPeer("hlwglink", homeKey, "10.214.0.2/32," + NetnsLab.LAN_NETWORK);
-    assertThat(net.edge("ip -4 route show " + NetnsLab.LAN_NETWORK).out()).contains("dev hlwglink");
+    net.edge("ip link del " + LINK).orFail("deleting the interface");
+    awaitPeer(LINK, homeKey, "10.214.0.2/32," + net.lanNetwork);
+    awaitRoute(net.lanNetwork, LINK);
 
     // Rotation: a new home key; the Edge switches its peer at once, and the Tunnel waits for home.
     lab.edit(
@@ -196,29 +205,29 @@ class EdgeTunnelTest {
     assertThat(rotatedKey).isNotEqualTo(homeKey);
     lab.awaitCondition(
         Tunnel.class, "home", ConditionType.PEER_READY, "False", "AwaitingHomeConfig");
-    awaitPeer("hlwglink", rotatedKey, "10.214.0.2/32," + NetnsLab.LAN_NETWORK);
-    assertThat(net.edge("wg show hlwglink peers").out()).doesNotContain(homeKey);
+    awaitPeer(LINK, rotatedKey, "10.214.0.2/32," + net.lanNetwork);
+    assertThat(net.edge("wg show " + LINK + " peers").out()).doesNotContain(homeKey);
     net.homeUp(secretText(lab, "home-home", "wg0.conf"));
     lab.awaitCondition(Tunnel.class, "home", ConditionType.PEER_READY, "True", "HandshakeRecent");
-    assertThat(handshakeOf("hlwglink", rotatedKey)).doesNotEndWith("\t0");
+    assertThat(handshakeOf(LINK, rotatedKey)).doesNotEndWith("\t0");
     net.homeDown();
   }
 
   @Test
   void anInterfaceConfigTheOperatorDidNotWriteIsAConflictAndLeftAlone() throws IOException {
-    Path foreign = Path.of(configDir, "hlwgforeign.conf");
+    Path foreign = Path.of(configDir, FOREIGN + ".conf");
     Files.createDirectories(foreign.getParent());
     String text = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n";
     Files.writeString(foreign, text);
     try {
       Homelab lab = homelab("wg-foreign");
-      lab.edge(edge("hlwgforeign", 51821, "10.216.0.0/24", e -> {}));
+      lab.edge(edge(FOREIGN, 51821, "10.216.0.0/24", e -> {}));
       var conflict =
           lab.awaitCondition(Edge.class, "vps", ConditionType.WIREGUARD_READY, "False", "Conflict");
-      assertThat(conflict.getMessage()).contains("hlwgforeign.conf").contains("left alone");
+      assertThat(conflict.getMessage()).contains(FOREIGN + ".conf").contains("left alone");
       lab.awaitCondition(Edge.class, "vps", ConditionType.REACHABLE, "True", "Connected");
       assertThat(Files.readString(foreign)).isEqualTo(text);
-      assertThat(net.edge("ip link show hlwgforeign").exit()).as("no interface made").isNotZero();
+      assertThat(net.edge("ip link show " + FOREIGN).exit()).as("no interface made").isNotZero();
     } finally {
       Files.deleteIfExists(foreign);
     }
@@ -229,7 +238,7 @@ class EdgeTunnelTest {
     Homelab lab = homelab("wg-hostkey");
     lab.edge(
         edge(
-            "hlwgwrong",
+            WRONG,
             51822,
             "10.217.0.0/24",
             e ->
@@ -243,8 +252,8 @@ class EdgeTunnelTest {
     assertThat(mismatch.getMessage()).contains("SHA256:").contains("nothing was run");
     lab.awaitCondition(Edge.class, "vps", ConditionType.READY, "False", "HostKeyMismatch");
     assertThat(lab.get(Edge.class, "vps").getStatus().getPublicKey()).isNull();
-    assertThat(net.edge("ip link show hlwgwrong").exit()).isNotZero();
-    assertThat(Files.exists(Path.of(configDir, "hlwgwrong.conf"))).isFalse();
+    assertThat(net.edge("ip link show " + WRONG).exit()).isNotZero();
+    assertThat(Files.exists(Path.of(configDir, WRONG + ".conf"))).isFalse();
   }
 
   @Test
@@ -252,22 +261,22 @@ class EdgeTunnelTest {
     Homelab lab = homelab("wg-sudo");
     lab.edge(
         edge(
-            "hlwgsudo",
+            SUDO,
             51823,
             "10.218.0.0/24",
             e -> {
-              e.getSpec().getSsh().setUser(NetnsLab.SUDO_USER);
+              e.getSpec().getSsh().setUser(net.sudoUser);
               e.getSpec().getSsh().setSudo(true);
             }));
     lab.awaitCondition(Edge.class, "vps", ConditionType.WIREGUARD_READY, "True", "Configured");
     String publicKey = lab.get(Edge.class, "vps").getStatus().getPublicKey();
-    assertThat(net.edge("wg show hlwgsudo public-key").out().trim()).isEqualTo(publicKey);
+    assertThat(net.edge("wg show " + SUDO + " public-key").out().trim()).isEqualTo(publicKey);
     assertThat(secretText(lab, "vps-wireguard", "publicKey")).isEqualTo(publicKey);
 
     lab.delete(Edge.class, "vps");
     lab.awaitGone(Edge.class, "vps");
-    assertThat(net.edge("ip link show hlwgsudo").exit()).as("interface after deletion").isNotZero();
-    assertThat(Files.exists(Path.of(configDir, "hlwgsudo.conf"))).isFalse();
+    assertThat(net.edge("ip link show " + SUDO).exit()).as("interface after deletion").isNotZero();
+    assertThat(Files.exists(Path.of(configDir, SUDO + ".conf"))).isFalse();
     assertThat(net.caddyConfig("apps/http/servers"))
         .as("Caddy after deletion: the operator's server gone, the user's intact")
         .doesNotContain("\"homelab\"")
@@ -279,7 +288,7 @@ class EdgeTunnelTest {
     Homelab lab = homelab("caddy-conflict");
     lab.edge(
         edge(
-            "hlwgclash",
+            net.iface("wgclash"),
             51825,
             "10.220.0.0/24",
             e -> e.getSpec().getCaddy().setListen(List.of(":8080"))));
@@ -293,7 +302,7 @@ class EdgeTunnelTest {
   @Test
   void aCaddyRestartedEmptyGetsItsServerBackOnTheNextPoll() {
     Homelab lab = homelab("caddy-restart");
-    lab.edge(edge("hlwgcaddy", 51824, "10.219.0.0/24", e -> {}));
+    lab.edge(edge(net.iface("wgcaddy"), 51824, "10.219.0.0/24", e -> {}));
     lab.awaitCondition(Edge.class, "vps", ConditionType.CADDY_READY, "True", "Serving");
     net.restartCaddyEmpty();
     assertThat(net.caddyConfig("apps")).doesNotContain("homelab");
@@ -319,8 +328,8 @@ class EdgeTunnelTest {
   private static Consumer<Edge> edge(
       String iface, int listenPort, String network, Consumer<Edge> change) {
     return e -> {
-      e.getSpec().getPublicAddress().setIpv4(NetnsLab.EDGE_PUBLIC_ADDRESS);
-      e.getSpec().getSsh().setHost(NetnsLab.SSH_HOST);
+      e.getSpec().getPublicAddress().setIpv4(net.edgePublicAddress);
+      e.getSpec().getSsh().setHost(net.sshHost);
       e.getSpec().getSsh().setPort(NetnsLab.SSH_PORT);
       e.getSpec().getSsh().setHostKey(net.hostKey());
       e.getSpec().getSsh().setCommandTimeoutSeconds(20);
@@ -362,6 +371,14 @@ class EdgeTunnelTest {
                             l.startsWith(publicKey + "\t")
                                 && String.join(",", l.substring(publicKey.length() + 1).split(" "))
                                     .equals(allowedIPs)));
+  }
+
+  /** Waits for the kernel route, which comes right after the peers in the same command. */
+  private static void awaitRoute(String cidr, String iface) {
+    await("route to " + cidr + " through " + iface)
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> net.edge("ip -4 route show " + cidr).out().contains("dev " + iface));
   }
 
   private static String handshakeOf(String iface, String publicKey) {

@@ -294,7 +294,13 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       host = wireguard.observe(key, access, dir, iface);
     } catch (DriverException e) {
       return new Drive(
-          List.of(Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage())), true);
+          List.of(
+              Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage()),
+              Verdict.unknown(
+                  ConditionType.WIREGUARD_READY,
+                  Reason.PENDING,
+                  "Waits until the VPS is reachable")),
+          true);
     }
     Verdict reachable =
         Verdict.isTrue(

@@ -1,5 +1,6 @@
 package io.homelab.operator.reconciler.edge;
 
+import io.homelab.operator.api.DeletionPolicy;
 import io.homelab.operator.api.edge.Edge;
 import io.homelab.operator.api.edge.EdgeWireGuard;
 import io.homelab.operator.api.tunnel.Tunnel;
@@ -13,6 +14,7 @@ import io.homelab.operator.model.TunnelAddresses;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,7 @@ record EdgeWireGuardPlan(InterfaceConfig config, List<String> routes, List<Strin
     List<PeerConfig> peers = new ArrayList<>();
     Set<String> routes = new LinkedHashSet<>();
     tunnels.stream()
-        .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
+        .filter(t -> t.getMetadata().getDeletionTimestamp() == null || retained(t))
         .filter(t -> t.getStatus() != null)
         .filter(t -> t.getStatus().getAddress() != null && t.getStatus().getPublicKey() != null)
         .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
@@ -58,6 +60,21 @@ record EdgeWireGuardPlan(InterfaceConfig config, List<String> routes, List<Strin
                       null,
                       null));
             });
+    // A peer in our file whose Tunnel is gone was released (deletionPolicy Retain, or a forced
+    // deletion): a Tunnel deleted with Delete takes its peer out before it goes. It stays, and a
+    // Tunnel re-created under the same name takes it back by its marker.
+    Set<String> known = new HashSet<>();
+    tunnels.forEach(t -> known.add(marker(ownerId, t).text()));
+    if (InterfaceConfig.isOurs(host.config())) {
+      for (PeerConfig released : InterfaceConfig.peersOf(host.config())) {
+        if (released.marker() != null && !known.contains(released.marker())) {
+          peers.add(released);
+          released.allowedIPs().stream()
+              .filter(cidr -> !TunnelAddresses.inside(cidr, network))
+              .forEach(routes::add);
+        }
+      }
+    }
     String address = TunnelAddresses.edgeAddress(network, wg.getAddress());
     InterfaceConfig config =
         new InterfaceConfig(
@@ -74,6 +91,10 @@ record EdgeWireGuardPlan(InterfaceConfig config, List<String> routes, List<Strin
             peers);
     List<String> stale = host.routes().stream().filter(r -> !routes.contains(r)).toList();
     return new EdgeWireGuardPlan(config, List.copyOf(routes), stale);
+  }
+
+  private static boolean retained(Tunnel tunnel) {
+    return tunnel.getSpec().getDeletionPolicy() == DeletionPolicy.Retain;
   }
 
   static OwnerMarker marker(String ownerId, Tunnel tunnel) {

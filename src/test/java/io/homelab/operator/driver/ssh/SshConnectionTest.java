@@ -40,9 +40,9 @@ class SshConnectionTest {
   @Test
   void runsCommandsAsRootInsideTheEdgeNamespaceAndFeedsStdin() {
     try (SshConnection ssh = SshConnection.open(access("root", false, lab.hostKey()))) {
-      CommandResult id = ssh.run("id -u; ip -o -4 address show dev hledge0", null);
+      CommandResult id = ssh.run("id -u; ip -o -4 address show dev " + lab.iface("edge0"), null);
       assertThat(id.exitStatus()).isZero();
-      assertThat(id.stdout()).startsWith("0\n").contains(NetnsLab.SSH_HOST + "/30");
+      assertThat(id.stdout()).startsWith("0\n").contains(lab.sshHost + "/30");
 
       CommandResult echo = ssh.run("cat; echo \"[$1]\" 'it''s'; exit 3", "from stdin\n");
       assertThat(echo.exitStatus()).isEqualTo(3);
@@ -78,9 +78,8 @@ class SshConnectionTest {
 
   @Test
   void aNonRootUserRunsThroughSudo() {
-    try (SshConnection plain =
-            SshConnection.open(access(NetnsLab.SUDO_USER, false, lab.hostKey()));
-        SshConnection sudo = SshConnection.open(access(NetnsLab.SUDO_USER, true, lab.hostKey()))) {
+    try (SshConnection plain = SshConnection.open(access(lab.sudoUser, false, lab.hostKey()));
+        SshConnection sudo = SshConnection.open(access(lab.sudoUser, true, lab.hostKey()))) {
       assertThat(plain.run("id -u", null).stdout().trim()).isNotEqualTo("0");
       CommandResult asRoot = sudo.run("id -u; cat", "piped through sudo");
       assertThat(asRoot.stdout()).isEqualTo("0\npiped through sudo");
@@ -102,7 +101,7 @@ class SshConnectionTest {
   void anUnreadableKeyMakesNoConnection() {
     HostAccess bad =
         new HostAccess(
-            NetnsLab.SSH_HOST,
+            lab.sshHost,
             NetnsLab.SSH_PORT,
             "root",
             false,
@@ -137,7 +136,7 @@ class SshConnectionTest {
   @Test
   void forwardsALocalPortThroughTheServer() throws IOException {
     try (SshConnection ssh = SshConnection.open(access("root", false, lab.hostKey()))) {
-      int port = ssh.forward(NetnsLab.SSH_HOST, NetnsLab.SSH_PORT);
+      int port = ssh.forward(lab.sshHost, NetnsLab.SSH_PORT);
       try (Socket socket = new Socket("127.0.0.1", port)) {
         socket.setSoTimeout(5000);
         InputStream in = socket.getInputStream();

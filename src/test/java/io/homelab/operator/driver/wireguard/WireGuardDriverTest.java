@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The WireGuard driver on the real wg and wireguard-go, through sshd in the lab's edge. */
 class WireGuardDriverTest {
 
-  static final String IFACE = "hlwgdrv";
+  private static String IFACE;
   static final String OWNER = "homelab-operator:test/Edge/lab/vps";
 
   private static NetnsLab lab;
@@ -30,6 +30,7 @@ class WireGuardDriverTest {
   @BeforeAll
   static void startLab() {
     lab = NetnsLab.start();
+    IFACE = lab.iface("wgdrv");
     connections = new SshConnections();
     driver = new WireGuardDriver(connections);
     configDir = lab.dir().resolve("wireguard").toString();
@@ -65,7 +66,7 @@ class WireGuardDriverTest {
         new PeerConfig(
             "homelab-operator:test/Tunnel/lab/home",
             home.publicKey(),
-            List.of("10.214.0.2/32", NetnsLab.LAN_NETWORK),
+            List.of("10.214.0.2/32", lab.lanNetwork),
             null,
             null);
     PeerConfig otherPeer =
@@ -83,7 +84,7 @@ class WireGuardDriverTest {
 
     apply(
         edgeConfig(edge, List.of(homePeer, otherPeer)),
-        List.of(NetnsLab.LAN_NETWORK, "10.215.0.0/24"),
+        List.of(lab.lanNetwork, "10.215.0.0/24"),
         List.of());
     WireGuardHost applied = driver.observe("lab/vps", access, configDir, IFACE);
     assertThat(applied.linkExists()).isTrue();
@@ -92,8 +93,8 @@ class WireGuardDriverTest {
     assertThat(InterfaceConfig.peersOf(applied.config())).containsExactly(homePeer, otherPeer);
     assertThat(applied.dump().orElseThrow().publicKey()).isEqualTo(edge.publicKey());
     assertThat(applied.dump().orElseThrow().peer(home.publicKey()).orElseThrow().allowedIPs())
-        .containsExactly("10.214.0.2/32", NetnsLab.LAN_NETWORK);
-    assertThat(applied.routes()).contains(NetnsLab.LAN_NETWORK, "10.215.0.0/24");
+        .containsExactly("10.214.0.2/32", lab.lanNetwork);
+    assertThat(applied.routes()).contains(lab.lanNetwork, "10.215.0.0/24");
     assertThat(lab.edge("stat -c %a " + configDir + "/" + IFACE + ".conf").out().trim())
         .isEqualTo("600");
 
@@ -115,15 +116,12 @@ class WireGuardDriverTest {
     assertThat(lab.httpFromEdgeToLan()).contains(LanHttpServer.BODY);
 
     // The other peer goes: only its peer and route; home's session stays as it was.
-    apply(
-        edgeConfig(edge, List.of(homePeer)),
-        List.of(NetnsLab.LAN_NETWORK),
-        List.of("10.215.0.0/24"));
+    apply(edgeConfig(edge, List.of(homePeer)), List.of(lab.lanNetwork), List.of("10.215.0.0/24"));
     WireGuardHost after = driver.observe("lab/vps", access, configDir, IFACE);
     assertThat(after.dump().orElseThrow().peers())
         .extracting(PeerState::publicKey)
         .containsExactly(home.publicKey());
-    assertThat(after.routes()).contains(NetnsLab.LAN_NETWORK).doesNotContain("10.215.0.0/24");
+    assertThat(after.routes()).contains(lab.lanNetwork).doesNotContain("10.215.0.0/24");
     assertThat(after.dump().orElseThrow().peer(home.publicKey()).orElseThrow().latestHandshake())
         .as("home's latest handshake after another peer was removed")
         .isEqualTo(handshake);
@@ -132,11 +130,11 @@ class WireGuardDriverTest {
     // A "reboot": the interface is gone, the file stays; applying again brings it back.
     lab.edge("ip link del " + IFACE).orFail("deleting the interface");
     assertThat(driver.observe("lab/vps", access, configDir, IFACE).linkExists()).isFalse();
-    apply(edgeConfig(edge, List.of(homePeer)), List.of(NetnsLab.LAN_NETWORK), List.of());
+    apply(edgeConfig(edge, List.of(homePeer)), List.of(lab.lanNetwork), List.of());
     WireGuardHost restored = driver.observe("lab/vps", access, configDir, IFACE);
     assertThat(restored.linkUp()).isTrue();
     assertThat(restored.dump().orElseThrow().peer(home.publicKey())).isPresent();
-    assertThat(restored.routes()).contains(NetnsLab.LAN_NETWORK);
+    assertThat(restored.routes()).contains(lab.lanNetwork);
     // Home would find out by itself after WireGuard's rekey timeout (15 s and more); restarting
     // it makes it handshake at once.
     lab.homeUp(homeConfig(home, edge));
@@ -173,7 +171,7 @@ class WireGuardDriverTest {
                     null,
                     edge.publicKey(),
                     List.of("10.214.0.0/24"),
-                    NetnsLab.EDGE_PUBLIC_ADDRESS + ":51820",
+                    lab.edgePublicAddress + ":51820",
                     25)))
         .render();
   }
