@@ -304,8 +304,9 @@ class EdgeTunnelTest {
     Homelab lab = homelab("caddy-restart");
     lab.edge(edge(net.iface("wgcaddy"), 51824, "10.219.0.0/24", e -> {}));
     lab.awaitCondition(Edge.class, "vps", ConditionType.CADDY_READY, "True", "Serving");
+    // The operator may already be putting its server back when this returns: the event, made
+    // only when the operator read an empty Caddy, is what proves the restart was seen.
     net.restartCaddyEmpty();
-    assertThat(net.caddyConfig("apps")).doesNotContain("homelab");
 
     await("the operator's Caddy server restored")
         .atMost(DEADLINE)
