@@ -148,6 +148,27 @@ class ProxmoxGuestsTest {
   }
 
   @Test
+  void aVmidTakenBetweenNextidAndTheCloneIsLeftAloneAndAnotherAllocated() {
+    Homelab lab = lab("race");
+    pve.cluster().raceNextId("pve1", "quicker");
+    lab.guest(g -> g.getMetadata().setName("late"));
+    Guest ready = awaitReady(lab, "late");
+    SimGuest quicker =
+        pve.cluster().guests().stream()
+            .filter(g -> "quicker".equals(g.config().get("name")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(ready.getStatus().getVmid())
+        .as("the VMID the operator ended up with")
+        .isNotEqualTo(quicker.vmid());
+    assertThat(quicker.config().get("description")).as("the other guest, untouched").isNull();
+    assertThat(quicker.config().get("tags")).isNull();
+    assertThat(pve.cluster().guests().stream().filter(g -> "late".equals(g.config().get("name"))))
+        .as("guests named late")
+        .hasSize(1);
+  }
+
+  @Test
   void anLxcContainerIsCreatedFromItsOstemplate() {
     Homelab lab = lab("ct");
     lab.lxc(g -> {});

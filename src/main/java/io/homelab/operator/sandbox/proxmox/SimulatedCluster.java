@@ -107,6 +107,7 @@ public final class SimulatedCluster {
   private final Map<String, Task> tasks = new LinkedHashMap<>();
   private final Map<String, String> failingTasks = new LinkedHashMap<>();
   private boolean listHidden;
+  private String[] nextIdRace;
   private boolean tasksHeld;
   private int taskCounter;
 
@@ -175,6 +176,14 @@ public final class SimulatedCluster {
   }
 
   /** Whether /cluster/resources answers an empty list, as for a token with too few rights. */
+  /**
+   * The next {@code GET /cluster/nextid} answer is taken at once by someone else's guest, as when
+   * another client creates a guest between our nextid and our create.
+   */
+  public synchronized void raceNextId(String node, String name) {
+    nextIdRace = new String[] {node, name};
+  }
+
   public synchronized void hideList(boolean hidden) {
     listHidden = hidden;
   }
@@ -252,6 +261,10 @@ public final class SimulatedCluster {
     int id = 100;
     while (guests.containsKey(id)) {
       id++;
+    }
+    if (nextIdRace != null) {
+      addGuest(nextIdRace[0], id, "qemu", nextIdRace[1], false);
+      nextIdRace = null;
     }
     return Reply.ok(String.valueOf(id));
   }
