@@ -81,6 +81,7 @@ class EdgeTunnelTest {
   @AfterEach
   void deleteWhatTheTestMade() {
     for (String namespace : namespaces) {
+      client.resources(Route.class).inNamespace(namespace).delete();
       client.resources(Tunnel.class).inNamespace(namespace).delete();
     }
     for (String namespace : namespaces) {
@@ -297,6 +298,37 @@ class EdgeTunnelTest {
             Edge.class, "vps", ConditionType.CADDY_READY, "False", "ListenerConflict");
     assertThat(conflict.getMessage()).contains("'fixture'").contains(":8080");
     assertThat(net.caddyConfig("apps/http/servers")).doesNotContain("\"homelab\"");
+  }
+
+  @Test
+  void routesGoIntoTheServerTheEdgeNamesBesideTheUsersOwn() {
+    Homelab lab = homelab("caddy-named");
+    lab.edge(
+        edge(
+            net.iface("wgnamed"),
+            51826,
+            "10.221.0.0/24",
+            e -> {
+              e.getSpec().getCaddy().setServer("fixture");
+              e.getSpec().getCaddy().setListen(null);
+            }));
+    lab.tunnel("home", t -> {});
+    lab.route("named", "named-lab.example.com", r -> {});
+    lab.awaitCondition(Edge.class, "vps", ConditionType.CADDY_READY, "True", "Serving");
+    await("the Route's Caddy route in the user's server")
+        .atMost(DEADLINE)
+        .until(() -> net.caddyConfig("apps/http/servers/fixture/routes").contains("named-lab"));
+    String servers = net.caddyConfig("apps/http/servers");
+    assertThat(servers).doesNotContain("\"homelab\"").contains("\"body\":\"fixture\"");
+
+    lab.delete(Route.class, "named");
+    await("the Route's Caddy route gone, the user's route kept")
+        .atMost(DEADLINE)
+        .until(
+            () -> {
+              String routes = net.caddyConfig("apps/http/servers/fixture/routes");
+              return !routes.contains("named-lab") && routes.contains("\"body\":\"fixture\"");
+            });
   }
 
   @Test
