@@ -67,6 +67,12 @@ public final class NetnsLab implements AutoCloseable {
   /** The edge's sshd, as this JVM reaches it. */
   public final String sshHost;
 
+  /**
+   * The home host's sshd, as this JVM reaches it (through the edge, which forwards): where a Tunnel
+   * in SSH mode pushes its home end.
+   */
+  public final String homeSshHost;
+
   /** The edge's address as home sees it: the "public" address. */
   public final String edgePublicAddress;
 
@@ -104,6 +110,7 @@ public final class NetnsLab implements AutoCloseable {
     this.lanNs = prefix + "-lan";
     this.sshHost = "10.213." + net + ".2";
     this.edgePublicAddress = "10.213." + net + ".5";
+    this.homeSshHost = "10.213." + net + ".6";
     this.lanNetwork = "10.212." + net + ".0/24";
     this.lanServer = "10.212." + net + ".10";
     this.homeInterface = prefix + "wghome";
@@ -234,6 +241,11 @@ public final class NetnsLab implements AutoCloseable {
                 "ip -n " + lanNs + " link set " + prefix + "lan2 up",
                 "ip -n " + lanNs + " route add default via 10.212." + net + ".1",
                 "ip netns exec " + homeNs + " sysctl -qw net.ipv4.ip_forward=1",
+                // this JVM reaches the home host through the edge (the operator at home, on the
+                // LAN, would reach it directly)
+                "ip netns exec " + edgeNs + " sysctl -qw net.ipv4.ip_forward=1",
+                "ip route add 10.213." + net + ".4/30 via " + sshHost,
+                "ip -n " + homeNs + " route add 10.213." + net + ".0/30 via " + edgePublicAddress,
                 // keys: the sshd host key and the operator's login key
                 "mkdir -p " + ssh + " /run/sshd",
                 "ssh-keygen -q -t ed25519 -N '' -f " + ssh + "/host_ed25519",
@@ -248,7 +260,17 @@ public final class NetnsLab implements AutoCloseable {
                 "echo '" + sudoUser + " ALL=(root) NOPASSWD: ALL' > " + sudoers,
                 "chmod 440 " + sudoers))
         .orFail("building the namespaces");
-    writeSshdConfig(ssh);
+    writeSshdConfig(ssh, "sshd_config", sshHost, "sshd.pid");
+    writeSshdConfig(ssh, "sshd_home_config", homeSshHost, "sshd_home.pid");
+    Sh.bash(
+            "ip netns exec "
+                + homeNs
+                + " /usr/sbin/sshd -f "
+                + ssh
+                + "/sshd_home_config -E "
+                + ssh
+                + "/sshd_home.log")
+        .orFail("starting sshd in " + homeNs);
     Sh.bash(
             "ip netns exec "
                 + edgeNs
@@ -281,6 +303,10 @@ public final class NetnsLab implements AutoCloseable {
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> reachable(sshHost, SSH_PORT));
+    await("sshd in " + homeNs + " reachable through the edge")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> reachable(homeSshHost, SSH_PORT));
     await("the HTTP server in " + lanNs + " listening")
         .atMost(Duration.ofSeconds(20))
         .pollInterval(Duration.ofMillis(100))
@@ -366,17 +392,17 @@ public final class NetnsLab implements AutoCloseable {
         .out();
   }
 
-  private void writeSshdConfig(String ssh) {
+  private void writeSshdConfig(String ssh, String file, String listen, String pidFile) {
     try {
       Files.writeString(
-          Path.of(ssh, "sshd_config"),
+          Path.of(ssh, file),
           String.join(
               "\n",
               "Port " + SSH_PORT,
-              "ListenAddress " + sshHost,
+              "ListenAddress " + listen,
               "HostKey " + ssh + "/host_ed25519",
               "AuthorizedKeysFile " + ssh + "/authorized_keys",
-              "PidFile " + ssh + "/sshd.pid",
+              "PidFile " + ssh + "/" + pidFile,
               "PermitRootLogin prohibit-password",
               "PasswordAuthentication no",
               "KbdInteractiveAuthentication no",

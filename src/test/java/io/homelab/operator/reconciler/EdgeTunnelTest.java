@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.homelab.operator.api.SecretKeyRef;
+import io.homelab.operator.api.SshAccess;
 import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
 import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.route.Route;
+import io.homelab.operator.api.tunnel.HomeMode;
 import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.api.tunnel.TunnelHome;
 import io.homelab.operator.driver.caddy.TlsProbe;
 import io.homelab.operator.netns.LanHttpServer;
 import io.homelab.operator.netns.NetnsLab;
@@ -282,6 +286,52 @@ class EdgeTunnelTest {
         .as("Caddy after deletion: the operator's server gone, the user's intact")
         .doesNotContain("\"homelab\"")
         .contains("\"fixture\"");
+  }
+
+  @Test
+  void aTunnelInSshModeConfiguresHomeItselfAndRotatesBothEndsAtOnce() {
+    Homelab lab = homelab("wg-sshmode");
+    String link = net.iface("wgsshm");
+    lab.edge(edge(link, 51827, "10.222.0.0/24", e -> {}));
+    lab.tunnel(
+        "home",
+        t -> {
+          SshAccess ssh = new SshAccess();
+          ssh.setHost(net.homeSshHost);
+          ssh.setPort(NetnsLab.SSH_PORT);
+          ssh.setHostKey(net.hostKey());
+          ssh.setPrivateKeySecretRef(new SecretKeyRef("vps-ssh", "id_ed25519"));
+          ssh.setCommandTimeoutSeconds(20);
+          TunnelHome home = new TunnelHome();
+          home.setMode(HomeMode.SSH);
+          home.setInterfaceName(net.iface("wghomessh"));
+          home.setSsh(ssh);
+          t.getSpec().setHome(home);
+        });
+    // No one installs anything at home: the operator pushes the home end over SSH.
+    lab.awaitCondition(Tunnel.class, "home", ConditionType.PEER_READY, "True", "HandshakeRecent");
+    assertThat(net.edge("ping -c 1 -W 2 10.222.0.2").exit()).as("ping across the tunnel").isZero();
+    String oldKey = lab.get(Tunnel.class, "home").getStatus().getPublicKey();
+
+    lab.edit(
+        Tunnel.class,
+        "home",
+        t -> t.getMetadata().setAnnotations(Map.of(Annotations.ROTATE_KEYS, "2026-11-28")));
+    String newKey =
+        await("the home key rotated")
+            .atMost(DEADLINE)
+            .until(
+                () -> lab.get(Tunnel.class, "home").getStatus(),
+                st -> "2026-11-28".equals(st.getRotation()) && !oldKey.equals(st.getPublicKey()))
+            .getPublicKey();
+    await("a handshake with the new key")
+        .atMost(DEADLINE)
+        .ignoreExceptions()
+        .until(() -> !handshakeOf(link, newKey).endsWith("\t0"));
+    assertThat(net.edge("wg show " + link + " peers").out())
+        .contains(newKey)
+        .doesNotContain(oldKey);
+    lab.awaitCondition(Tunnel.class, "home", ConditionType.PEER_READY, "True", "HandshakeRecent");
   }
 
   @Test

@@ -9,10 +9,15 @@ import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.api.tunnel.TunnelHome;
 import io.homelab.operator.api.tunnel.TunnelStatus;
 import io.homelab.operator.config.OperatorSettings;
+import io.homelab.operator.driver.DriverException;
+import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.wireguard.InterfaceConfig;
 import io.homelab.operator.driver.wireguard.PeerConfig;
 import io.homelab.operator.driver.wireguard.PeerState;
+import io.homelab.operator.driver.wireguard.WireGuardDriver;
+import io.homelab.operator.driver.wireguard.WireGuardHost;
 import io.homelab.operator.driver.wireguard.WireGuardKeys;
+import io.homelab.operator.driver.wireguard.WireGuardScripts;
 import io.homelab.operator.model.OwnerMarker;
 import io.homelab.operator.model.References;
 import io.homelab.operator.model.RouteDecision;
@@ -25,6 +30,7 @@ import io.homelab.operator.reconciler.Failures;
 import io.homelab.operator.reconciler.GeneratedSecrets;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
+import io.homelab.operator.reconciler.SshAccesses;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
 import io.homelab.operator.reconciler.WireGuardStates;
@@ -81,7 +87,8 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
   static final String AWAITING_HOME = "AwaitingHomeConfig";
   static final String HANDSHAKE_TOO_OLD = "HandshakeTooOld";
   static final String HANDSHAKE_RECENT = "HandshakeRecent";
-  static final String SSH_MODE_UNSUPPORTED = "HomeSshModeNotSupported";
+  static final String TOOLS_MISSING = "ToolsMissing";
+  static final String CONFLICT = "Conflict";
 
   /** Addresses handed out but not yet in any status, per Edge: never twice, even in a race. */
   private final Map<String, Map<String, String>> claims = new HashMap<>();
@@ -95,6 +102,7 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
   @Inject Deletions deletions;
   @Inject OperatorSettings settings;
   @Inject WireGuardStates states;
+  @Inject WireGuardDriver wireguard;
 
   @Override
   public List<EventSource<?, Tunnel>> prepareEventSources(EventSourceContext<Tunnel> context) {
@@ -151,13 +159,6 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
    * read: the peer is there and its latest handshake is recent enough.
    */
   private Verdict peer(Tunnel tunnel, Edge edge, Context<Tunnel> context, TunnelStatus status) {
-    if (tunnel.getSpec().getHome() != null
-        && tunnel.getSpec().getHome().getMode() == HomeMode.SSH) {
-      return Verdict.unknown(
-          ConditionType.PEER_READY,
-          SSH_MODE_UNSUPPORTED,
-          "home.mode SSH is not supported by this version of the operator; use Secret mode");
-    }
     if (edge.getStatus() == null || edge.getStatus().getPublicKey() == null) {
       return Verdict.unknown(
           ConditionType.PEER_READY,
@@ -174,7 +175,13 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
           "No free address left in " + edge.getSpec().getWireguard().getNetwork());
     }
     status.setAddress(address.get());
-    String publicKey = homeConfig(tunnel, edge, context, address.get(), status);
+    String publicKey;
+    try {
+      publicKey = homeConfig(tunnel, edge, context, address.get(), status);
+    } catch (DriverException e) {
+      // SSH mode: the home host could not be configured.
+      return Verdict.isFalse(ConditionType.PEER_READY, e.reason(), "Home: " + e.getMessage());
+    }
     status.setPublicKey(publicKey);
     status.setEdgePublicKey(edge.getStatus().getPublicKey());
     status.setHomeConfigSecret(homeSecretName(tunnel));
@@ -330,6 +337,9 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
                         ? 25
                         : tunnel.getSpec().getPersistentKeepalive())));
     data.put(iface + ".conf", config.render());
+    if (home != null && home.getMode() == HomeMode.SSH) {
+      pushHome(tunnel, context, home, iface, config, wg.getNetwork());
+    }
     GeneratedSecrets.ensure(
         context.getClient(),
         tunnel,
@@ -338,6 +348,66 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
         secretName,
         data);
     return publicKey;
+  }
+
+  /**
+   * SSH mode: the home host gets the same configuration, applied the way the Edge's is (file, then
+   * {@code wg syncconf}), with a route to the Edge's network; nothing is written when the host
+   * already has it. A config there without the operator's header is left alone.
+   */
+  private void pushHome(
+      Tunnel tunnel,
+      Context<Tunnel> context,
+      TunnelHome home,
+      String iface,
+      InterfaceConfig config,
+      String edgeNetwork) {
+    HostAccess access = SshAccesses.of(context, tunnel.getMetadata().getNamespace(), home.getSsh());
+    String owner = homeOwner(tunnel);
+    String dir = settings.wireguard().configDir();
+    WireGuardHost host = wireguard.observe(owner, access, dir, iface);
+    if (!host.missingTools().isEmpty()) {
+      throw new DriverException(
+          TOOLS_MISSING,
+          "Missing on the home host: " + String.join(", ", host.missingTools()),
+          false);
+    }
+    if (host.config() != null && !InterfaceConfig.isOurs(host.config())) {
+      throw new DriverException(
+          CONFLICT,
+          WireGuardScripts.file(dir, iface)
+              + " on the home host was not written by the operator: it is left alone",
+          false);
+    }
+    boolean current =
+        config.render().equals(host.config())
+            && host.linkUp()
+            && host.routes().contains(edgeNetwork);
+    if (!current && suspension.mayWrite(tunnel)) {
+      wireguard.apply(owner, access, dir, iface, config, List.of(edgeNetwork), List.of());
+    }
+  }
+
+  /** Removes the home end's interface (SSH mode), when it is the operator's. */
+  private void removeHome(Tunnel tunnel, Context<Tunnel> context) {
+    TunnelHome home = tunnel.getSpec().getHome();
+    String iface = home.getInterfaceName() == null ? "wg0" : home.getInterfaceName();
+    HostAccess access = SshAccesses.of(context, tunnel.getMetadata().getNamespace(), home.getSsh());
+    String dir = settings.wireguard().configDir();
+    WireGuardHost host = wireguard.observe(homeOwner(tunnel), access, dir, iface);
+    if (host.config() == null || InterfaceConfig.isOurs(host.config())) {
+      wireguard.remove(homeOwner(tunnel), access, dir, iface);
+    }
+    wireguard.disconnect(homeOwner(tunnel));
+  }
+
+  private static String homeOwner(Tunnel tunnel) {
+    return "home " + Sources.key(tunnel);
+  }
+
+  private static boolean sshMode(Tunnel tunnel) {
+    return tunnel.getSpec().getHome() != null
+        && tunnel.getSpec().getHome().getMode() == HomeMode.SSH;
   }
 
   /** The rotate-keys annotation's value when it has not been carried out yet, else null. */
@@ -401,6 +471,17 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
               // the finalizer stays until its latest read shows the peer gone.
               if (peerStillOnEdge(tunnel)) {
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(PEER_REMOVAL_RECHECK);
+              }
+              if (sshMode(tunnel) && suspension.mayWrite(tunnel)) {
+                try {
+                  removeHome(tunnel, context);
+                } catch (DriverException e) {
+                  LOG.warnf(
+                      "Tunnel %s: removing the home interface failed: %s",
+                      Sources.key(tunnel), e.getMessage());
+                  return DeleteControl.noFinalizerRemoval()
+                      .rescheduleAfter(failures.failed(tunnel));
+                }
               }
               forgetClaim(tunnel);
               if (tunnel.getStatus() != null && tunnel.getStatus().getHomeConfigSecret() != null) {
