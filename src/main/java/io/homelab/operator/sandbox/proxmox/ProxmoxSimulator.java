@@ -200,7 +200,10 @@ public final class ProxmoxSimulator implements AutoCloseable {
       }
       Optional<ApiFacts.Match> match = facts.match(method, path);
       if (match.isEmpty()) {
-        reply(exchange, 501, error("Method '" + method + " " + path + "' not implemented", null));
+        reply(
+            exchange,
+            501,
+            error("Method '" + method + " " + path + "' is not served by the simulator", null));
         return;
       }
       Map<String, String> params = params(exchange);

@@ -234,7 +234,7 @@ public final class SimulatedCluster {
           withGuest(node, vmid, operation, this::lxcInterfaces);
       case "GET /nodes/{node}/tasks/{upid}/status" -> taskStatus(path.get("upid"));
       case "GET /nodes/{node}/tasks/{upid}/log" -> taskLog(path.get("upid"));
-      default -> Reply.error(501, "Method '" + operation + "' not implemented by the simulator");
+      default -> Reply.error(501, "Method '" + operation + "' is not served by the simulator");
     };
   }
 
