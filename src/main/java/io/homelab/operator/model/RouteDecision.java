@@ -118,6 +118,48 @@ public final class RouteDecision {
         .orElse(References.resolved("Tunnel, Edge, backend and Secrets are all there"));
   }
 
+  public static final String SERVED = "Served";
+  public static final String EDGE_NOT_READY = "EdgeNotReady";
+
+  /**
+   * EdgeReady of an accepted Route with resolved references: True once the Edge reports its host
+   * name among those its Caddy serves; False with the Edge's reason while its Caddy is not ready;
+   * Unknown until the Edge has programmed it.
+   */
+  public static Verdict edgeReady(Route route, Edge edge) {
+    String hostname = route.getSpec().getHostname();
+    String edgeKey = edge.getMetadata().getNamespace() + "/" + edge.getMetadata().getName();
+    var status = edge.getStatus();
+    if (status != null
+        && status.getServedHostnames() != null
+        && status.getServedHostnames().contains(hostname)) {
+      return Verdict.isTrue(
+          ConditionType.EDGE_READY,
+          SERVED,
+          "Caddy on Edge " + edgeKey + " serves https://" + hostname);
+    }
+    var caddy =
+        status == null || status.getConditions() == null
+            ? null
+            : status.getConditions().stream()
+                .filter(c -> ConditionType.CADDY_READY.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    if (caddy != null && "False".equals(caddy.getStatus())) {
+      return Verdict.isFalse(
+          ConditionType.EDGE_READY,
+          EDGE_NOT_READY,
+          "Caddy on Edge "
+              + edgeKey
+              + " is not ready ("
+              + caddy.getReason()
+              + "): "
+              + caddy.getMessage());
+    }
+    return Verdict.unknown(
+        ConditionType.EDGE_READY, PENDING, "Waiting for Edge " + edgeKey + " to program the route");
+  }
+
   /** {@code namespace/name} of the Route's Tunnel; the Route's namespace when it names none. */
   public static String tunnelKey(Route route) {
     String namespace = route.getSpec().getTunnelRef().getNamespace();

@@ -418,4 +418,44 @@ class RouteDecisionTest {
       return edge;
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void edgeReadyFollowsWhatTheEdgeReportsItServes() {
+    io.homelab.operator.api.route.Route route = new io.homelab.operator.api.route.Route();
+    route.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("app")
+            .withNamespace("web")
+            .build());
+    io.homelab.operator.api.route.RouteSpec spec = new io.homelab.operator.api.route.RouteSpec();
+    spec.setHostname("app.example.com");
+    route.setSpec(spec);
+    io.homelab.operator.api.edge.Edge edge = new io.homelab.operator.api.edge.Edge();
+    edge.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("vps")
+            .withNamespace("web")
+            .build());
+
+    org.assertj.core.api.Assertions.assertThat(RouteDecision.edgeReady(route, edge).status().name())
+        .isEqualTo("Unknown");
+
+    io.homelab.operator.api.edge.EdgeStatus status = new io.homelab.operator.api.edge.EdgeStatus();
+    io.homelab.operator.api.Condition caddy = new io.homelab.operator.api.Condition();
+    caddy.setType("CaddyReady");
+    caddy.setStatus("False");
+    caddy.setReason("ListenerConflict");
+    caddy.setMessage("Caddy server 'site' already listens on :443");
+    status.setConditions(java.util.List.of(caddy));
+    edge.setStatus(status);
+    Verdict refused = RouteDecision.edgeReady(route, edge);
+    org.assertj.core.api.Assertions.assertThat(refused.reason()).isEqualTo("EdgeNotReady");
+    org.assertj.core.api.Assertions.assertThat(refused.message())
+        .contains("web/vps")
+        .contains("ListenerConflict");
+
+    status.setServedHostnames(java.util.List.of("app.example.com"));
+    org.assertj.core.api.Assertions.assertThat(RouteDecision.edgeReady(route, edge).holds())
+        .isTrue();
+  }
 }

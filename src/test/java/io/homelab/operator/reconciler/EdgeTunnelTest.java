@@ -170,6 +170,9 @@ class EdgeTunnelTest {
                 r -> r.startsWith("HTTP/1.1 200"));
     assertThat(response).contains(LanHttpServer.BODY);
     assertThat(lab.get(Edge.class, "vps").getStatus().getRoutes()).isEqualTo(1);
+    assertThat(lab.get(Edge.class, "vps").getStatus().getServedHostnames())
+        .containsExactly("edge-lab.example.com");
+    lab.awaitCondition(Route.class, "site", ConditionType.EDGE_READY, "True", "Served");
     lab.delete(Route.class, "site");
     lab.awaitGone(Route.class, "site");
 

@@ -3,6 +3,7 @@ package io.homelab.operator.api.edge;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.homelab.operator.api.HomelabStatus;
+import java.util.List;
 
 /** The observed state of an Edge. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -24,6 +25,16 @@ public class EdgeStatus extends HomelabStatus {
 
   @JsonPropertyDescription("Number of Routes the Edge serves.")
   private Integer routes;
+
+  @JsonPropertyDescription(
+      "Host names the Edge's Caddy serves, as of its latest successful write or read; a Route is"
+          + " EdgeReady when its host name is here.")
+  private List<String> servedHostnames;
+
+  @JsonPropertyDescription(
+      "The Caddy server the operator has configured on the VPS: its own 'homelab', or the server"
+          + " spec.caddy.server names. Kept until the Edge's cleanup.")
+  private String caddyServer;
 
   public String getPublicKey() {
     return publicKey;
@@ -63,5 +74,21 @@ public class EdgeStatus extends HomelabStatus {
 
   public void setRoutes(Integer routes) {
     this.routes = routes;
+  }
+
+  public List<String> getServedHostnames() {
+    return servedHostnames;
+  }
+
+  public void setServedHostnames(List<String> servedHostnames) {
+    this.servedHostnames = servedHostnames;
+  }
+
+  public String getCaddyServer() {
+    return caddyServer;
+  }
+
+  public void setCaddyServer(String caddyServer) {
+    this.caddyServer = caddyServer;
   }
 }

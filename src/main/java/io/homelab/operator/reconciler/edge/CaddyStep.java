@@ -33,9 +33,15 @@ final class CaddyStep {
   /**
    * @param verdict CaddyReady
    * @param routes the routes Caddy serves for the Edge
-   * @param restored true when Caddy had lost its config (restarted empty) and it was put back
+   * @param restored true when the operator's server was missing and was put back (a Caddy restarted
+   *     without its config, or the server removed by hand); the caller knows whether it had been
+   *     there before
    */
-  record Outcome(Verdict verdict, int routes, boolean restored) {}
+  record Outcome(Verdict verdict, List<String> hostnames, boolean restored) {
+    int routes() {
+      return hostnames.size();
+    }
+  }
 
   private CaddyStep() {}
 
@@ -80,14 +86,14 @@ final class CaddyStep {
     }
     try {
       Apps apps = driver.read();
-      boolean restored = apps.empty();
+      boolean restored = false;
       if (!server.equals(CaddyPlan.OWN_SERVER) && apps.server(server) == null) {
         return new Outcome(
             Verdict.isFalse(
                 ConditionType.CADDY_READY,
                 SERVER_NOT_FOUND,
                 "spec.caddy.server names '" + server + "', which Caddy's config does not have"),
-            0,
+            List.of(),
             false);
       }
       if (!mayWrite) {
@@ -96,11 +102,15 @@ final class CaddyStep {
                 ConditionType.CADDY_READY,
                 WOULD_WRITE,
                 "Writes are suspended; Caddy would serve " + rendered.size() + " routes"),
-            rendered.size(),
+            List.of(),
             false);
       }
-      if (server.equals(CaddyPlan.OWN_SERVER) && driver.ensureServer(apps, listen) != Change.NONE) {
-        apps = driver.read();
+      if (server.equals(CaddyPlan.OWN_SERVER)) {
+        Change change = driver.ensureServer(apps, listen);
+        restored = change == Change.CREATED;
+        if (change != Change.NONE) {
+          apps = driver.read();
+        }
       }
       if (driver.replaceRoutes(apps, server, rendered) != Change.NONE) {
         apps = driver.read();
@@ -121,20 +131,20 @@ final class CaddyStep {
               ConditionType.CADDY_READY,
               READY,
               "Caddy serves " + rendered.size() + " routes in server " + server),
-          rendered.size(),
+          List.copyOf(hostnames),
           restored);
     } catch (ListenerConflictException e) {
       return new Outcome(
           Verdict.isFalse(
               ConditionType.CADDY_READY, ListenerConflictException.REASON, e.getMessage()),
-          0,
+          List.of(),
           false);
     } catch (DriverException e) {
       if (e.isTransient()) {
         throw e;
       }
       return new Outcome(
-          Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage()), 0, false);
+          Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage()), List.of(), false);
     }
   }
 

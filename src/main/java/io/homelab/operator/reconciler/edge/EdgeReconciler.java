@@ -223,25 +223,30 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               r -> upstream(byKey.get(RouteDecision.tunnelKey(r))),
               suspension.mayWrite(edge));
       status.setRoutes(outcome.routes());
-      boolean wasReady =
-          edge.getStatus() != null
-              && edge.getStatus().getConditions() != null
-              && edge.getStatus().getConditions().stream()
-                  .anyMatch(
-                      c ->
-                          ConditionType.CADDY_READY.equals(c.getType())
-                              && "True".equals(c.getStatus()));
-      if (outcome.restored() && wasReady && outcome.verdict().holds()) {
+      status.setServedHostnames(
+          outcome.verdict().holds() ? outcome.hostnames().stream().sorted().toList() : null);
+      boolean configuredBefore =
+          edge.getStatus() != null && edge.getStatus().getCaddyServer() != null;
+      if (outcome.verdict().holds()) {
+        status.setCaddyServer(
+            spec.getServer() == null
+                ? io.homelab.operator.model.CaddyPlan.OWN_SERVER
+                : spec.getServer());
+      }
+      if (outcome.restored() && configuredBefore && outcome.verdict().holds()) {
         events.normal(
             edge,
             "CaddyRestored",
-            "Caddy had lost its config (restarted without --resume?); the operator's server and "
+            "Caddy had lost the operator's server (restarted without --resume?); the server and "
                 + outcome.routes()
                 + " routes were put back");
       }
       return new Drive(List.of(outcome.verdict()), false);
     } catch (DriverException e) {
       caddyConnections.close(key);
+      if (edge.getStatus() != null) {
+        status.setServedHostnames(edge.getStatus().getServedHostnames());
+      }
       return new Drive(
           List.of(Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage())),
           e.isTransient());
@@ -490,11 +495,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
 
   /** Whether the operator has put its server (or routes) into the Edge's Caddy. */
   private static boolean caddyConfigured(Edge edge) {
-    return edge.getStatus() != null
-        && edge.getStatus().getConditions() != null
-        && edge.getStatus().getConditions().stream()
-            .anyMatch(
-                c -> ConditionType.CADDY_READY.equals(c.getType()) && "True".equals(c.getStatus()));
+    return edge.getStatus() != null && edge.getStatus().getCaddyServer() != null;
   }
 
   /** Removes the operator's server (or its routes from the named server) and its TLS policy. */
@@ -571,6 +572,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       status.setPublicKey(old.getPublicKey());
       status.setAddress(old.getAddress());
       status.setConfiguredInterface(old.getConfiguredInterface());
+      status.setCaddyServer(old.getCaddyServer());
     }
     return status;
   }

@@ -51,7 +51,8 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   static final List<String> HOPS =
       List.of(ConditionType.DNS_READY, ConditionType.EDGE_READY, ConditionType.PROXY_HOST_READY);
   static final String PENDING_HOPS =
-      "DNS, Caddy and NPM are not driven by this version of the operator";
+      "waits until the Route is accepted and its references resolve; DNS and NPM are not driven"
+          + " by this version of the operator";
 
   static final String BY_TUNNEL = "byTunnel";
   static final String BY_EDGE = "byEdge";
@@ -138,7 +139,11 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   @Override
   public UpdateControl<Route> reconcile(Route route, Context<Route> context) {
     try {
-      List<Verdict> verdicts = RouteDecision.decide(observe(route, context));
+      RouteDecision.Inputs inputs = observe(route, context);
+      List<Verdict> verdicts = new java.util.ArrayList<>(RouteDecision.decide(inputs));
+      if (verdicts.stream().allMatch(Verdict::holds) && inputs.edge() != null) {
+        verdicts.add(RouteDecision.edgeReady(route, inputs.edge()));
+      }
       RouteStatus status = carryOver(route.getStatus());
       if (verdicts.get(0).holds()) {
         status.setUrl("https://" + route.getSpec().getHostname());
