@@ -27,6 +27,7 @@ class StatusWriterTest {
 
     assertThat(control.isNoUpdate()).isTrue();
     assertThat(control.isPatchStatus()).isFalse();
+    assertThat(control.getScheduleDelay()).as("nothing written, nothing to follow up").isEmpty();
     assertThat(control.getResource()).isEmpty();
   }
 
@@ -41,6 +42,9 @@ class StatusWriterTest {
     UpdateControl<Route> control = StatusWriter.patchIfChanged(route, computed);
 
     assertThat(control.isPatchStatus()).isTrue();
+    assertThat(control.getScheduleDelay())
+        .as("a write asks for one more pass, so a spec change racing it is not lost")
+        .contains(StatusWriter.FOLLOW_UP.toMillis());
     assertThat(control.isNoUpdate()).isFalse();
     assertThat(control.isPatchResource()).isFalse();
     assertThat(control.getResource())
