@@ -2,11 +2,13 @@ package io.homelab.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.homelab.operator.model.SecretUses;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,19 +33,31 @@ public final class SecretHolds {
           .get(new ResourceID(name, namespace))
           .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
           .filter(s -> !held(s))
-          .ifPresent(s -> add(s, context));
+          .ifPresent(
+              s -> {
+                if (mark(context.getClient(), s, true)) {
+                  LOG.infof(
+                      "Secret %s/%s is in use: added finalizer %s",
+                      namespace, name, Annotations.IN_USE_FINALIZER);
+                }
+              });
     }
   }
 
-  static boolean held(Secret secret) {
+  /** Whether the Secret carries the finalizer. */
+  public static boolean held(Secret secret) {
     return secret.getMetadata().getFinalizers() != null
         && secret.getMetadata().getFinalizers().contains(Annotations.IN_USE_FINALIZER);
   }
 
-  /** Adds only the finalizer, as a patch: the Secret's data is never written. */
-  private static void add(Secret secret, Context<?> context) {
-    context
-        .getClient()
+  /**
+   * Puts the finalizer on ({@code held}) or takes it off, as a patch of the finalizers alone: the
+   * Secret's data is never written. Returns whether the Secret on the server changed (the cache may
+   * lag behind an earlier edit).
+   */
+  public static boolean mark(KubernetesClient client, Secret secret, boolean held) {
+    AtomicBoolean changed = new AtomicBoolean();
+    client
         .secrets()
         .inNamespace(secret.getMetadata().getNamespace())
         .withName(secret.getMetadata().getName())
@@ -53,16 +67,14 @@ public final class SecretHolds {
                   s.getMetadata().getFinalizers() == null
                       ? new ArrayList<>()
                       : new ArrayList<>(s.getMetadata().getFinalizers());
-              if (!finalizers.contains(Annotations.IN_USE_FINALIZER)) {
+              boolean had = finalizers.remove(Annotations.IN_USE_FINALIZER);
+              if (held) {
                 finalizers.add(Annotations.IN_USE_FINALIZER);
-                LOG.infof(
-                    "Secret %s/%s is in use: added finalizer %s",
-                    s.getMetadata().getNamespace(),
-                    s.getMetadata().getName(),
-                    Annotations.IN_USE_FINALIZER);
               }
+              changed.set(had != held);
               s.getMetadata().setFinalizers(finalizers);
               return s;
             });
+    return changed.get();
   }
 }

@@ -8,6 +8,7 @@ import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.reconciler.Annotations;
+import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -24,7 +25,6 @@ import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -55,8 +55,7 @@ public class SecretUsageReconciler implements Reconciler<Secret>, Cleaner<Secret
   public static class HeldSecrets implements GenericFilter<Secret> {
     @Override
     public boolean accept(Secret secret) {
-      return secret.getMetadata().getFinalizers() != null
-          && secret.getMetadata().getFinalizers().contains(Annotations.IN_USE_FINALIZER);
+      return SecretHolds.held(secret);
     }
   }
 
@@ -94,7 +93,7 @@ public class SecretUsageReconciler implements Reconciler<Secret>, Cleaner<Secret
   @Override
   public UpdateControl<Secret> reconcile(Secret secret, Context<Secret> context) {
     List<String> users = usersOf(secret, context);
-    if (users.isEmpty() && edit(secret, context, false)) {
+    if (users.isEmpty() && SecretHolds.mark(context.getClient(), secret, false)) {
       LOG.infof(
           "Secret %s is no longer in use: removed finalizer %s",
           Sources.key(secret), Annotations.IN_USE_FINALIZER);
@@ -123,33 +122,5 @@ public class SecretUsageReconciler implements Reconciler<Secret>, Cleaner<Secret
           .forEach(o -> users.add(kind.getSimpleName() + " " + Sources.key(o)));
     }
     return users;
-  }
-
-  /**
-   * Adds or removes only the finalizer, as a patch: the Secret's data is never written. Returns
-   * whether the Secret on the server changed (the cache may lag behind an earlier edit).
-   */
-  private static boolean edit(Secret secret, Context<Secret> context, boolean add) {
-    AtomicBoolean changed = new AtomicBoolean();
-    context
-        .getClient()
-        .secrets()
-        .inNamespace(secret.getMetadata().getNamespace())
-        .withName(secret.getMetadata().getName())
-        .edit(
-            s -> {
-              List<String> finalizers =
-                  s.getMetadata().getFinalizers() == null
-                      ? new ArrayList<>()
-                      : new ArrayList<>(s.getMetadata().getFinalizers());
-              boolean had = finalizers.remove(Annotations.IN_USE_FINALIZER);
-              if (add) {
-                finalizers.add(Annotations.IN_USE_FINALIZER);
-              }
-              changed.set(had != add);
-              s.getMetadata().setFinalizers(finalizers);
-              return s;
-            });
-    return changed.get();
   }
 }
