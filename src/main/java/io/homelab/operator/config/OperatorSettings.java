@@ -36,6 +36,32 @@ public interface OperatorSettings {
   /** How the operator drives Proxmox VE. */
   Proxmox proxmox();
 
+  /** How the operator drives Cloudflare DNS. */
+  Cloudflare cloudflare();
+
+  /** How the operator drives Nginx Proxy Manager. */
+  Npm npm();
+
+  /** Cloudflare settings. */
+  interface Cloudflare {
+
+    /** The API base; another only for a simulator or a proxy in front of Cloudflare. */
+    @WithDefault("https://api.cloudflare.com/client/v4")
+    java.net.URI apiUrl();
+
+    /** How long one API call may take before it counts as failed. */
+    @WithDefault("10s")
+    Duration requestTimeout();
+  }
+
+  /** Nginx Proxy Manager settings. */
+  interface Npm {
+
+    /** How long one API call may take before it counts as failed. */
+    @WithDefault("10s")
+    Duration requestTimeout();
+  }
+
   /** Proxmox VE settings. */
   interface Proxmox {
 

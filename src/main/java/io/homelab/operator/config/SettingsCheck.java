@@ -74,6 +74,23 @@ public class SettingsCheck {
         proxmox.taskPoll(),
         Duration.ofMillis(10),
         Duration.ofMinutes(1));
+    checkRange(
+        problems,
+        "homelab.npm.request-timeout",
+        settings.npm().requestTimeout(),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5));
+    checkRange(
+        problems,
+        "homelab.cloudflare.request-timeout",
+        settings.cloudflare().requestTimeout(),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(5));
+    java.net.URI cloudflare = settings.cloudflare().apiUrl();
+    if (!("https".equals(cloudflare.getScheme()) || "http".equals(cloudflare.getScheme()))
+        || cloudflare.getHost() == null) {
+      problems.add("homelab.cloudflare.api-url must be an http(s) URL, not '" + cloudflare + "'");
+    }
     OperatorSettings.WireGuard wireguard = settings.wireguard();
     // A handshake happens at least every two minutes on a live tunnel (rekey after 120 s).
     if (wireguard.handshakeMaxAge().compareTo(Duration.ofMinutes(2)) <= 0) {

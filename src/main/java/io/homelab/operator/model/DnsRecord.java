@@ -8,10 +8,16 @@ import java.util.Objects;
  * {@code comment} carries the owner marker; see {@link #ownerComment(OwnerMarker)}.
  */
 public record DnsRecord(
-    String id, String type, String name, String content, boolean proxied, String comment) {
+    String id, String type, String name, String content, boolean proxied, int ttl, String comment) {
 
   /** Cloudflare's comment limit on the free plan. */
   public static final int COMMENT_MAX_LENGTH = 100;
+
+  /** A record with automatic TTL (1). */
+  public DnsRecord(
+      String id, String type, String name, String content, boolean proxied, String comment) {
+    this(id, type, name, content, proxied, 1, comment);
+  }
 
   public DnsRecord {
     Objects.requireNonNull(type, "type");
@@ -26,6 +32,13 @@ public record DnsRecord(
     return new DnsRecord(null, type, name, content, proxied, ownerComment(owner));
   }
 
+  /** A record to create with a TTL (1 is automatic; Cloudflare keeps proxied records at 1). */
+  public static DnsRecord desired(
+      String type, String name, String content, boolean proxied, int ttl, OwnerMarker owner) {
+    return new DnsRecord(
+        null, type, name, content, proxied, proxied ? 1 : ttl, ownerComment(owner));
+  }
+
   /** The marker as a comment: its full text when it fits, else its fixed-size short form. */
   public static String ownerComment(OwnerMarker owner) {
     String text = owner.text();
@@ -34,7 +47,7 @@ public record DnsRecord(
 
   /** The same record with the id of an observed one. */
   public DnsRecord withId(String newId) {
-    return new DnsRecord(newId, type, name, content, proxied, comment);
+    return new DnsRecord(newId, type, name, content, proxied, ttl, comment);
   }
 
   /** Whether two records would answer the same query: the same name and type. */
@@ -46,6 +59,7 @@ public record DnsRecord(
   boolean satisfies(DnsRecord desired) {
     return content.equals(desired.content)
         && proxied == desired.proxied
+        && ttl == desired.ttl
         && Objects.equals(comment, desired.comment);
   }
 }

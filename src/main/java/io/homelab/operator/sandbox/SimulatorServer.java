@@ -93,11 +93,17 @@ public final class SimulatorServer implements AutoCloseable {
   private final AtomicInteger hangsLeft = new AtomicInteger();
   private final CountDownLatch released = new CountDownLatch(1);
 
+  /** A server on a free loopback port. */
   public SimulatorServer() {
+    this(0);
+  }
+
+  /** A server on the given loopback port (0: any free one). */
+  public SimulatorServer(int port) {
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on the loopback address", e);
+      throw new UncheckedIOException("cannot listen on the loopback address, port " + port, e);
     }
     server.setExecutor(executor);
     server.createContext("/", this::exchange);

@@ -123,6 +123,13 @@ class SettingsCheckTest {
   }
 
   @Test
+  void theCloudflareApiUrlMustBeHttp() {
+    assertThat(SettingsCheck.problems(settings("bad-url")))
+        .containsExactly(
+            "homelab.cloudflare.api-url must be an http(s) URL, not 'ftp://cloudflare'");
+  }
+
+  @Test
   void theWireGuardSettingsAreChecked() {
     assertThat(
             SettingsCheck.problems(
@@ -180,7 +187,23 @@ class SettingsCheckTest {
     public boolean dryRun() {
       return false;
     }
+
+    @Override
+    public OperatorSettings.Cloudflare cloudflare() {
+      return new FakeCloudflare(
+          java.net.URI.create(
+              ownerId.equals("bad-url") ? "ftp://cloudflare" : "https://api.cloudflare.com/v4"),
+          Duration.ofSeconds(10));
+    }
+
+    @Override
+    public OperatorSettings.Npm npm() {
+      return () -> Duration.ofSeconds(10);
+    }
   }
+
+  private record FakeCloudflare(java.net.URI apiUrl, Duration requestTimeout)
+      implements OperatorSettings.Cloudflare {}
 
   /** Proxmox settings, defaults unless a test says otherwise. */
   private record FakeProxmox(int cloneConcurrencyPerNode, Duration requestTimeout)

@@ -21,8 +21,13 @@ public interface CloudflareDriver {
    * Applies the changes in batches of at most {@link HttpCloudflareDriver#MAX_BATCH_CHANGES}, in
    * the order deletes, updates, creates. A failure stops at the batch it hit; the batches before it
    * stay applied (the next poll's plan starts from what is there).
+   *
+   * @return the zone's records after the changes, given the records it had before ({@code before}):
+   *     deleted ones gone, updated ones as Cloudflare now holds them, created ones with their new
+   *     ids. This is what lets a caller keep its one list per poll without listing again after
+   *     every write.
    */
-  void apply(String zoneId, DnsChanges changes);
+  List<DnsRecord> apply(String zoneId, List<DnsRecord> before, DnsChanges changes);
 
   /** The requests spent in the current rate window, and the window's limit. */
   RequestBudget budget();

@@ -78,7 +78,9 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
   }
 
   @Override
-  public void apply(String zoneId, DnsChanges changes) {
+  public List<DnsRecord> apply(String zoneId, List<DnsRecord> before, DnsChanges changes) {
+    java.util.Map<String, DnsRecord> after = new java.util.LinkedHashMap<>();
+    before.forEach(r -> after.put(r.id(), r));
     List<Change> ordered = new ArrayList<>();
     changes.deletes().forEach(r -> ordered.add(new Change("deletes", r)));
     changes.updates().forEach(r -> ordered.add(new Change("patches", r)));
@@ -92,7 +94,16 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
           ordered.subList(from, Math.min(ordered.size(), from + maxBatchChanges))) {
         ((ArrayNode) batch.get(change.key())).add(body(change.key(), change.record()));
       }
-      guarded(() -> api.batch(zoneId, batch));
+      JsonNode result = guarded(() -> api.batch(zoneId, batch));
+      for (JsonNode deleted : batch.get("deletes")) {
+        after.remove(deleted.path("id").asText());
+      }
+      for (String key : List.of("patches", "puts", "posts")) {
+        for (JsonNode written : result.path(key)) {
+          DnsRecord record = record(written);
+          after.put(record.id(), record);
+        }
+      }
       LOG.infof(
           "Cloudflare: zone %s: deleted %d, updated %d, created %d record(s)",
           zoneId,
@@ -100,6 +111,7 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
           batch.get("patches").size(),
           batch.get("posts").size());
     }
+    return List.copyOf(after.values());
   }
 
   @Override
@@ -132,6 +144,7 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
         .put("name", record.name())
         .put("content", record.content())
         .put("proxied", record.proxied())
+        .put("ttl", record.ttl())
         .put("comment", record.comment());
   }
 
@@ -143,6 +156,7 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
         r.path("name").asText(),
         r.path("content").asText(),
         r.path("proxied").asBoolean(false),
+        r.path("ttl").asInt(1),
         comment.isTextual() ? comment.asText() : null);
   }
 }

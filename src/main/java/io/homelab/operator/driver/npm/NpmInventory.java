@@ -13,6 +13,20 @@ public record NpmInventory(
     deadHosts = List.copyOf(deadHosts);
   }
 
+  /** The inventory with {@code host} in place of the proxy host of the same id, or added. */
+  public NpmInventory with(ProxyHost host) {
+    List<ProxyHost> hosts = new java.util.ArrayList<>();
+    proxyHosts.stream().filter(h -> h.id() != host.id()).forEach(hosts::add);
+    hosts.add(host);
+    return new NpmInventory(hosts, redirectionHosts, deadHosts);
+  }
+
+  /** The inventory without the proxy host {@code id}. */
+  public NpmInventory without(int id) {
+    return new NpmInventory(
+        proxyHosts.stream().filter(h -> h.id() != id).toList(), redirectionHosts, deadHosts);
+  }
+
   /** The proxy host serving {@code domain} that carries {@code marker}, if any. */
   public Optional<ProxyHost> owned(String domain, String marker) {
     return proxyHosts.stream()

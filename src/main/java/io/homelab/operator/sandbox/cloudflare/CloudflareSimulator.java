@@ -50,7 +50,7 @@ public final class CloudflareSimulator implements AutoCloseable {
   }
 
   private final Clock clock;
-  private final SimulatorServer server = new SimulatorServer();
+  private final SimulatorServer server;
   private final Set<String> tokens = new HashSet<>();
   private final Map<String, String> zones = new LinkedHashMap<>();
   private final Map<String, LinkedHashMap<String, ObjectNode>> records = new LinkedHashMap<>();
@@ -62,8 +62,15 @@ public final class CloudflareSimulator implements AutoCloseable {
   private int used;
   private int batches;
 
+  /** A simulator on a free loopback port. */
   public CloudflareSimulator(Clock clock) {
+    this(clock, 0);
+  }
+
+  /** A simulator on the given loopback port (0: any free one). */
+  public CloudflareSimulator(Clock clock, int port) {
     this.clock = clock;
+    this.server = new SimulatorServer(port);
     server
         .route("GET", "/client/v4/zones", r -> guarded(r, this::listZones))
         .route("GET", ZONE + "/dns_records", r -> guarded(r, this::listRecords))

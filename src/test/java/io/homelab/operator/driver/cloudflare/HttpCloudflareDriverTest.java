@@ -83,7 +83,7 @@ class HttpCloudflareDriverTest {
   void changesGoThroughOneBatchWithTheMarkerInTheComment() {
     DnsRecord web = a("web.example.com", "web");
     DnsRecord old = a("old.example.com", "old");
-    driver.apply(zone, new DnsChanges(List.of(), List.of(), List.of(web, old)));
+    driver.apply(zone, List.of(), new DnsChanges(List.of(), List.of(), List.of(web, old)));
     List<DnsRecord> observed = driver.records(zone);
     DnsRecord moved =
         new DnsRecord(null, "A", "web.example.com", "198.51.100.4", true, web.comment());
@@ -93,10 +93,15 @@ class HttpCloudflareDriverTest {
             observed,
             Set.of(web.comment(), old.comment()));
     long writes = cloudflare.server().writes();
+    long reads = cloudflare.server().reads();
 
-    driver.apply(zone, plan.changes());
+    List<DnsRecord> after = driver.apply(zone, observed, plan.changes());
 
     assertThat(cloudflare.server().writes() - writes).isEqualTo(1);
+    assertThat(cloudflare.server().reads() - reads).as("no list after the write").isZero();
+    assertThat(after)
+        .as("the zone as the batch left it, known without listing it again")
+        .containsExactlyInAnyOrderElementsOf(driver.records(zone));
     assertThat(cloudflare.batches()).isEqualTo(2);
     assertThat(driver.records(zone))
         .extracting(r -> r.name() + " " + r.content() + " " + r.proxied() + " " + r.comment())
@@ -112,7 +117,7 @@ class HttpCloudflareDriverTest {
     DnsRecord web = a("web.example.com", "web");
 
     DnsPlan plan = DnsPlan.compute(List.of(web), driver.records(zone), Set.of(web.comment()));
-    driver.apply(zone, plan.changes());
+    driver.apply(zone, List.of(), plan.changes());
 
     assertThat(plan.conflicts())
         .extracting(c -> c.holder().content())
@@ -126,7 +131,7 @@ class HttpCloudflareDriverTest {
     List<DnsRecord> creates = new ArrayList<>();
     IntStream.range(0, 250).forEach(i -> creates.add(a("h" + i + ".example.com", "r" + i)));
 
-    driver.apply(zone, new DnsChanges(List.of(), List.of(), creates));
+    driver.apply(zone, List.of(), new DnsChanges(List.of(), List.of(), creates));
 
     assertThat(cloudflare.batches()).isEqualTo(2);
     assertThat(cloudflare.records(zone)).hasSize(250);
@@ -138,7 +143,8 @@ class HttpCloudflareDriverTest {
     List<DnsRecord> creates =
         List.of(a("a.example.com", "a"), a("b.example.com", "b"), a("c.example.com", "c"));
 
-    assertThatThrownBy(() -> driver.apply(zone, new DnsChanges(List.of(), List.of(), creates)))
+    assertThatThrownBy(
+            () -> driver.apply(zone, List.of(), new DnsChanges(List.of(), List.of(), creates)))
         .isInstanceOfSatisfying(
             CloudflareException.Rejected.class, e -> assertThat(e.status()).isEqualTo(400));
     assertThat(cloudflare.records(zone)).isEmpty();
@@ -185,7 +191,7 @@ class HttpCloudflareDriverTest {
         if (plan.changes().isEmpty()) {
           break;
         }
-        driver.apply(zone, plan.changes());
+        driver.apply(zone, List.of(), plan.changes());
       } catch (CloudflareException.RateLimited e) {
         limited++;
         clock.advance(e.retryAfter());
