@@ -1,10 +1,12 @@
 package io.homelab.operator.model;
 
 import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeDnsName;
 import io.homelab.operator.api.guest.Guest;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.status.ConditionType;
+import io.homelab.operator.status.Reason;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,34 +132,120 @@ public final class RouteDecision {
     String hostname = route.getSpec().getHostname();
     String edgeKey = edge.getMetadata().getNamespace() + "/" + edge.getMetadata().getName();
     var status = edge.getStatus();
-    if (status != null
-        && status.getServedHostnames() != null
-        && status.getServedHostnames().contains(hostname)) {
+    var reachable = condition(status, ConditionType.REACHABLE);
+    if (served(edge, hostname) && reachable != null && "False".equals(reachable.getStatus())) {
+      return notReady(ConditionType.EDGE_READY, EDGE_NOT_READY, "Edge " + edgeKey, reachable);
+    }
+    if (served(edge, hostname)) {
       return Verdict.isTrue(
           ConditionType.EDGE_READY,
           SERVED,
           "Caddy on Edge " + edgeKey + " serves https://" + hostname);
     }
-    var caddy =
-        status == null || status.getConditions() == null
-            ? null
-            : status.getConditions().stream()
-                .filter(c -> ConditionType.CADDY_READY.equals(c.getType()))
-                .findFirst()
-                .orElse(null);
+    var caddy = condition(status, ConditionType.CADDY_READY);
     if (caddy != null && "False".equals(caddy.getStatus())) {
-      return Verdict.isFalse(
-          ConditionType.EDGE_READY,
-          EDGE_NOT_READY,
-          "Caddy on Edge "
-              + edgeKey
-              + " is not ready ("
-              + caddy.getReason()
-              + "): "
-              + caddy.getMessage());
+      return notReady(ConditionType.EDGE_READY, EDGE_NOT_READY, "Caddy on Edge " + edgeKey, caddy);
     }
     return Verdict.unknown(
         ConditionType.EDGE_READY, PENDING, "Waiting for Edge " + edgeKey + " to program the route");
+  }
+
+  /**
+   * DnsReady of an accepted Route with resolved references, from what its Edge reports: True when
+   * the Edge has records for the host name (or keeps no zone, or the Route asks for no record),
+   * False with the Edge's reason when something is in the way, Unknown until it is published.
+   */
+  public static Verdict dnsReady(Route route, Edge edge) {
+    String hostname = route.getSpec().getHostname();
+    String edgeKey = edge.getMetadata().getNamespace() + "/" + edge.getMetadata().getName();
+    if (edge.getSpec().getDns() == null) {
+      return Verdict.isTrue(
+          ConditionType.DNS_READY,
+          Reason.NOT_MANAGED,
+          "Edge "
+              + edgeKey
+              + " has no DNS zone: point "
+              + hostname
+              + " at "
+              + edge.getSpec().getPublicAddress().getIpv4()
+              + " yourself");
+    }
+    if (route.getSpec().getDns() != null
+        && Boolean.FALSE.equals(route.getSpec().getDns().getEnabled())) {
+      return Verdict.isTrue(
+          ConditionType.DNS_READY,
+          Reason.NOT_REQUESTED,
+          "spec.dns.enabled is false: the operator makes no record for " + hostname);
+    }
+    var status = edge.getStatus();
+    EdgeDnsName name = dnsName(edge, hostname);
+    if (name != null && name.getReason() != null) {
+      return Verdict.isFalse(ConditionType.DNS_READY, name.getReason(), name.getMessage());
+    }
+    if (name != null && name.published()) {
+      return Verdict.isTrue(
+          ConditionType.DNS_READY,
+          Reason.PUBLISHED,
+          hostname
+              + " points at "
+              + edge.getSpec().getPublicAddress().getIpv4()
+              + (edge.getSpec().getPublicAddress().getIpv6() == null
+                  ? ""
+                  : " and " + edge.getSpec().getPublicAddress().getIpv6())
+              + " in zone "
+              + edge.getSpec().getDns().getZone());
+    }
+    var dns = condition(status, ConditionType.DNS_READY);
+    if (dns != null && "False".equals(dns.getStatus())) {
+      return Verdict.isFalse(
+          ConditionType.DNS_READY,
+          Reason.DNS_NOT_READY,
+          "DNS of Edge "
+              + edgeKey
+              + " is not ready ("
+              + dns.getReason()
+              + "): "
+              + dns.getMessage());
+    }
+    return Verdict.unknown(
+        ConditionType.DNS_READY,
+        PENDING,
+        "Waits for Edge " + edgeKey + " to publish " + hostname + " once its Caddy serves it");
+  }
+
+  /** What the Edge reports of a host name's records, or null. */
+  public static EdgeDnsName dnsName(Edge edge, String hostname) {
+    if (edge.getStatus() == null || edge.getStatus().getDnsNames() == null) {
+      return null;
+    }
+    return edge.getStatus().getDnsNames().stream()
+        .filter(n -> hostname.equalsIgnoreCase(n.getHostname()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Whether the Edge's Caddy serves the host name, as the Edge last reported. */
+  public static boolean served(Edge edge, String hostname) {
+    return edge.getStatus() != null
+        && edge.getStatus().getServedHostnames() != null
+        && edge.getStatus().getServedHostnames().contains(hostname);
+  }
+
+  /** False, because {@code what} is not ready as its own condition says. */
+  private static Verdict notReady(
+      String type, String reason, String what, io.homelab.operator.api.Condition cause) {
+    return Verdict.isFalse(
+        type, reason, what + " is not ready (" + cause.getReason() + "): " + cause.getMessage());
+  }
+
+  private static io.homelab.operator.api.Condition condition(
+      io.homelab.operator.api.edge.EdgeStatus status, String type) {
+    return status == null || status.getConditions() == null
+        ? null
+        : status.getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .findFirst()
+            .orElse(null);
   }
 
   /** {@code namespace/name} of the Route's Tunnel; the Route's namespace when it names none. */

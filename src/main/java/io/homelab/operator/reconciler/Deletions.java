@@ -62,8 +62,23 @@ public class Deletions {
       Supplier<S> newStatus,
       String what,
       List<String> dependents) {
-    String message =
-        "Deletion waits for " + what + " " + String.join(", ", dependents) + " to be deleted first";
+    return waiting(
+        object,
+        context,
+        newStatus,
+        "Deletion waits for "
+            + what
+            + " "
+            + String.join(", ", dependents)
+            + " to be deleted first");
+  }
+
+  /**
+   * The deletion waits for what {@code message} says: the Ready condition and an event tell; the
+   * finalizer stays.
+   */
+  public <S extends HomelabStatus> DeleteControl waiting(
+      CustomResource<?, S> object, Context<?> context, Supplier<S> newStatus, String message) {
     Condition ready = readyOf(object);
     if (ready == null || !message.equals(ready.getMessage())) {
       events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);

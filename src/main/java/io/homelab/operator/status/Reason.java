@@ -33,4 +33,24 @@ public final class Reason {
   public static final String POWER_CHANGE = "PowerChange";
   public static final String DISK_GROWN = "DiskGrown";
   public static final String DESTROYING = "Destroying";
+
+  public static final String DISABLED = "Disabled";
+  public static final String NOT_MANAGED = "NotManaged";
+  public static final String NOT_REQUESTED = "NotRequested";
+  public static final String WRITES_SUSPENDED = "WritesSuspended";
+  public static final String UNEXPOSING = "Unexposing";
+
+  public static final String PUBLISHED = "Published";
+  public static final String OUTSIDE_ZONE = "OutsideZone";
+  public static final String ZONE_NOT_FOUND = "ZoneNotFound";
+  public static final String CLOUDFLARE_RATE_LIMITED = "CloudflareRateLimited";
+  public static final String CLOUDFLARE_UNAVAILABLE = "CloudflareUnavailable";
+  public static final String CLOUDFLARE_REJECTED = "CloudflareRejected";
+  public static final String DNS_NOT_READY = "EdgeDnsNotReady";
+
+  public static final String ONLINE = "Online";
+  public static final String NGINX_ERROR = "NginxError";
+  public static final String TWO_FACTOR_REQUIRED = "TwoFactorRequired";
+  public static final String NPM_UNAVAILABLE = "NpmUnavailable";
+  public static final String NPM_REJECTED = "NpmRejected";
 }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.homelab.operator.api.SecretKeyRef;
 import io.homelab.operator.api.SshAccess;
-import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
-import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.HomeMode;
 import io.homelab.operator.api.tunnel.Tunnel;
@@ -18,17 +15,16 @@ import io.homelab.operator.api.tunnel.TunnelHome;
 import io.homelab.operator.driver.caddy.TlsProbe;
 import io.homelab.operator.netns.LanHttpServer;
 import io.homelab.operator.netns.NetnsLab;
+import io.homelab.operator.sandbox.npm.NpmSimulator;
 import io.homelab.operator.status.ConditionType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -49,6 +45,8 @@ class EdgeTunnelTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static NetnsLab net;
+  // NPM at home: Caddy serves a Route once its proxy host exists.
+  private static NpmSimulator npm;
   // The WireGuard interfaces on the edge, one per test; named by the lab (names are machine-wide).
   private static String LINK;
   private static String FOREIGN;
@@ -64,6 +62,8 @@ class EdgeTunnelTest {
 
   @BeforeAll
   static void startLab() {
+    npm = new NpmSimulator(java.time.Clock.systemUTC());
+    npm.addUser("admin@example.com", "x", false);
     net = NetnsLab.start();
     LINK = net.iface("wglink");
     FOREIGN = net.iface("wgforeign");
@@ -75,6 +75,9 @@ class EdgeTunnelTest {
   static void stopLab() {
     if (net != null) {
       net.close();
+    }
+    if (npm != null) {
+      npm.close();
     }
   }
 
@@ -143,7 +146,7 @@ class EdgeTunnelTest {
     awaitRoute(net.lanNetwork, LINK);
 
     // Home comes up from the generated Secret alone.
-    net.homeUp(secretText(lab, "home-home", "wg0.conf"));
+    net.homeUp(lab.secretText("home-home", "wg0.conf"));
     lab.awaitCondition(Tunnel.class, "home", ConditionType.PEER_READY, "True", "HandshakeRecent");
     lab.awaitCondition(Tunnel.class, "home", ConditionType.READY, "True", "Ready");
     assertThat(lab.get(Tunnel.class, "home").getStatus().getLastHandshake()).isNotNull();
@@ -215,7 +218,7 @@ class EdgeTunnelTest {
         Tunnel.class, "home", ConditionType.PEER_READY, "False", "AwaitingHomeConfig");
     awaitPeer(LINK, rotatedKey, "10.214.0.2/32," + net.lanNetwork);
     assertThat(net.edge("wg show " + LINK + " peers").out()).doesNotContain(homeKey);
-    net.homeUp(secretText(lab, "home-home", "wg0.conf"));
+    net.homeUp(lab.secretText("home-home", "wg0.conf"));
     lab.awaitCondition(Tunnel.class, "home", ConditionType.PEER_READY, "True", "HandshakeRecent");
     assertThat(handshakeOf(LINK, rotatedKey)).doesNotEndWith("\t0");
     net.homeDown();
@@ -279,7 +282,7 @@ class EdgeTunnelTest {
     lab.awaitCondition(Edge.class, "vps", ConditionType.WIREGUARD_READY, "True", "Configured");
     String publicKey = lab.get(Edge.class, "vps").getStatus().getPublicKey();
     assertThat(net.edge("wg show " + SUDO + " public-key").out().trim()).isEqualTo(publicKey);
-    assertThat(secretText(lab, "vps-wireguard", "publicKey")).isEqualTo(publicKey);
+    assertThat(lab.secretText("vps-wireguard", "publicKey")).isEqualTo(publicKey);
 
     lab.delete(Edge.class, "vps");
     lab.awaitGone(Edge.class, "vps");
@@ -402,33 +405,19 @@ class EdgeTunnelTest {
   }
 
   private Homelab homelab(String namespace) {
-    Homelab lab = new Homelab(client, namespace);
+    Homelab lab = new Homelab(client, namespace).npmAt(npm.apiUrl());
     namespaces.add(namespace);
-    lab.create(secret(namespace, "vps-ssh", Map.of("id_ed25519", net.clientKey())));
-    lab.create(
-        secret(namespace, "npm-login", Map.of("identity", "admin@example.com", "secret", "x")));
+    lab.secret("vps-ssh", Map.of("id_ed25519", net.clientKey()));
+    lab.secret("npm-login", Map.of("identity", "admin@example.com", "secret", "x"));
     return lab;
   }
 
   /** The sample Edge, pointed at the lab's sshd, with an interface of its own. */
   private static Consumer<Edge> edge(
       String iface, int listenPort, String network, Consumer<Edge> change) {
-    return e -> {
-      e.getSpec().getPublicAddress().setIpv4(net.edgePublicAddress);
-      e.getSpec().getSsh().setHost(net.sshHost);
-      e.getSpec().getSsh().setPort(NetnsLab.SSH_PORT);
-      e.getSpec().getSsh().setHostKey(net.hostKey());
-      e.getSpec().getSsh().setCommandTimeoutSeconds(20);
-      e.getSpec().getWireguard().setInterfaceName(iface);
-      e.getSpec().getWireguard().setListenPort(listenPort);
-      e.getSpec().getWireguard().setNetwork(network);
-      e.getSpec().setDns(null);
-      EdgeCaddy caddy = new EdgeCaddy();
-      caddy.setIssuer(CaddyIssuer.Internal);
-      caddy.setListen(List.of(":" + NetnsLab.CADDY_HTTPS_PORT));
-      e.getSpec().setCaddy(caddy);
-      change.accept(e);
-    };
+    return Homelab.atLab(net, iface, listenPort, network)
+        .andThen(e -> e.getSpec().setDns(null))
+        .andThen(change);
   }
 
   private static String awaitTunnelKey(Homelab lab, String name) {
@@ -474,22 +463,5 @@ class EdgeTunnelTest {
         .filter(l -> l.startsWith(publicKey))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static String secretText(Homelab lab, String name, String key) {
-    Secret secret = lab.get(Secret.class, name);
-    assertThat(secret).as("Secret %s", name).isNotNull();
-    return new String(
-        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-  }
-
-  private static Secret secret(String namespace, String name, Map<String, String> data) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .endMetadata()
-        .withStringData(data)
-        .build();
   }
 }

@@ -37,6 +37,7 @@ final class Homelab {
 
   final KubernetesClient client;
   final String namespace;
+  private java.net.URI npmUrl;
 
   Homelab(KubernetesClient client, String namespace) {
     this.client = client;
@@ -66,8 +67,17 @@ final class Homelab {
             Tunnel.class,
             t -> {
               t.getMetadata().setName(name);
+              if (npmUrl != null) {
+                t.getSpec().getProxyManager().setUrl(npmUrl.toString());
+              }
               change.accept(t);
             }));
+  }
+
+  /** Tunnels made from now on name this NPM (a simulator) as their proxy manager. */
+  Homelab npmAt(java.net.URI url) {
+    this.npmUrl = url;
+    return this;
   }
 
   /** The sample Route to a plain address, with the given name and host name. */
@@ -90,6 +100,52 @@ final class Homelab {
 
   Guest lxc(Consumer<Guest> change) {
     return create(fromSample("31-guest-lxc.yaml", Guest.class, change));
+  }
+
+  /** A Secret of this namespace with these values. */
+  Secret secret(String name, Map<String, String> data) {
+    return create(
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .withStringData(data)
+            .build());
+  }
+
+  /** A value of a Secret (one the operator writes, say), once the Secret is there. */
+  String secretText(String name, String key) {
+    Secret secret =
+        await("Secret " + namespace + "/" + name)
+            .atMost(DEADLINE)
+            .until(() -> get(Secret.class, name), s -> s != null && s.getData() != null);
+    assertThat(secret.getData()).as("keys of Secret %s", name).containsKey(key);
+    return new String(
+        java.util.Base64.getDecoder().decode(secret.getData().get(key)),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The lab's edge as an Edge: its sshd and "public" address, a WireGuard interface of its own, and
+   * Caddy on the lab's HTTPS port with its local CA (no ACME in a lab).
+   */
+  static Consumer<Edge> atLab(
+      io.homelab.operator.netns.NetnsLab net, String iface, int listenPort, String network) {
+    return e -> {
+      e.getSpec().getPublicAddress().setIpv4(net.edgePublicAddress);
+      e.getSpec().getSsh().setHost(net.sshHost);
+      e.getSpec().getSsh().setPort(io.homelab.operator.netns.NetnsLab.SSH_PORT);
+      e.getSpec().getSsh().setHostKey(net.hostKey());
+      e.getSpec().getSsh().setCommandTimeoutSeconds(20);
+      e.getSpec().getWireguard().setInterfaceName(iface);
+      e.getSpec().getWireguard().setListenPort(listenPort);
+      e.getSpec().getWireguard().setNetwork(network);
+      io.homelab.operator.api.edge.EdgeCaddy caddy = new io.homelab.operator.api.edge.EdgeCaddy();
+      caddy.setIssuer(io.homelab.operator.api.edge.CaddyIssuer.Internal);
+      caddy.setListen(List.of(":" + io.homelab.operator.netns.NetnsLab.CADDY_HTTPS_PORT));
+      e.getSpec().setCaddy(caddy);
+    };
   }
 
   <T extends HasMetadata> T create(T object) {

@@ -36,6 +36,31 @@ public class EdgeStatus extends HomelabStatus {
           + " spec.caddy.server names. Kept until the Edge's cleanup.")
   private String caddyServer;
 
+  @JsonPropertyDescription(
+      "The host names of the Edge's Routes in its Cloudflare zone: the ids of the records the"
+          + " operator keeps, or why a name is not published. A Route is DnsReady when its host"
+          + " name has records here.")
+  private List<EdgeDnsName> dnsNames;
+
+  @JsonPropertyDescription("Id of the Edge's Cloudflare zone, once found.")
+  private String dnsZoneId;
+
+  public List<EdgeDnsName> getDnsNames() {
+    return dnsNames;
+  }
+
+  public void setDnsNames(List<EdgeDnsName> dnsNames) {
+    this.dnsNames = dnsNames;
+  }
+
+  public String getDnsZoneId() {
+    return dnsZoneId;
+  }
+
+  public void setDnsZoneId(String dnsZoneId) {
+    this.dnsZoneId = dnsZoneId;
+  }
+
   public String getPublicKey() {
     return publicKey;
   }

@@ -49,6 +49,8 @@ final class CaddyStep {
    * @param routes the Edge's Routes that are accepted and resolved
    * @param upstream the {@code host:port} each Route's traffic goes to through the tunnel, or null
    *     when its Tunnel has no address yet
+   * @param accounts the basic-auth account of a Route asking for one; empty when its Secret does
+   *     not hold one (the Route is then not served: better unreachable than open)
    * @param mayWrite false while the Edge is paused or the operator runs dry
    */
   static Outcome apply(
@@ -57,6 +59,7 @@ final class CaddyStep {
       String ownerId,
       List<Route> routes,
       Function<Route, String> upstream,
+      Function<Route, java.util.Optional<CaddyRoute.Account>> accounts,
       boolean mayWrite) {
     EdgeCaddy caddy =
         edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
@@ -69,18 +72,18 @@ final class CaddyStep {
     List<String> hostnames = new ArrayList<>();
     for (Route route : routes) {
       String target = upstream.apply(route);
-      // A Route asking for basic auth is not served until its account can be programmed.
       boolean needsAccount =
           route.getSpec().getAccess() != null
               && route.getSpec().getAccess().getBasicAuthSecretRef() != null;
-      if (target != null && !needsAccount) {
+      CaddyRoute.Account account = needsAccount ? accounts.apply(route).orElse(null) : null;
+      if (target != null && (!needsAccount || account != null)) {
         OwnerMarker marker =
             new OwnerMarker(
                 ownerId,
                 "Route",
                 route.getMetadata().getNamespace(),
                 route.getMetadata().getName());
-        rendered.add(CaddyRoute.render(marker.compactId(), route.getSpec(), target, null));
+        rendered.add(CaddyRoute.render(marker.compactId(), route.getSpec(), target, account));
         hostnames.add(route.getSpec().getHostname());
       }
     }

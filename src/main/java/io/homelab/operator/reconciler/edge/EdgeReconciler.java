@@ -12,12 +12,15 @@ import io.homelab.operator.driver.DriverException;
 import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.caddy.CaddyConnections;
 import io.homelab.operator.driver.caddy.CaddyDriver;
+import io.homelab.operator.driver.cloudflare.CloudflareConnections;
 import io.homelab.operator.driver.ssh.SshConnections;
 import io.homelab.operator.driver.wireguard.InterfaceConfig;
 import io.homelab.operator.driver.wireguard.WireGuardDriver;
 import io.homelab.operator.driver.wireguard.WireGuardHost;
 import io.homelab.operator.driver.wireguard.WireGuardKeys;
 import io.homelab.operator.driver.wireguard.WireGuardScripts;
+import io.homelab.operator.model.BasicAuthAccount;
+import io.homelab.operator.model.CaddyRoute;
 import io.homelab.operator.model.OwnerMarker;
 import io.homelab.operator.model.References;
 import io.homelab.operator.model.RouteDecision;
@@ -55,6 +58,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -92,6 +96,12 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Inject SshConnections ssh;
   @Inject CaddyConnections caddyConnections;
   @Inject EventRecorder events;
+  @Inject CloudflareConnections cloudflare;
+  @Inject DnsZones zones;
+
+  /** Hashed basic-auth accounts by (owner marker, user, password); only ever in memory. */
+  private final Map<List<String>, CaddyRoute.Account> accounts =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
   public List<EventSource<?, Edge>> prepareEventSources(EventSourceContext<Edge> context) {
@@ -150,12 +160,74 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
           settings.poll().wireguard().compareTo(settings.poll().caddy()) < 0
               ? settings.poll().wireguard()
               : settings.poll().caddy();
+      List<String> hops = new ArrayList<>(HOPS);
+      if (edge.getSpec().getDns() != null) {
+        hops.add(ConditionType.DNS_READY);
+      }
       if (resolved.holds()) {
+        List<Route> routes = routesOf(tunnels, context);
         Drive drive = drive(edge, context, tunnels, status);
         verdicts.addAll(drive.verdicts());
+        // Outside-in first: records of Routes no longer exposed go before their Caddy routes.
+        Set<String> servedBefore =
+            edge.getStatus() == null || edge.getStatus().getServedHostnames() == null
+                ? Set.of()
+                : Set.copyOf(edge.getStatus().getServedHostnames());
+        DnsStep.Outcome dns =
+            edge.getSpec().getDns() == null
+                ? null
+                : dns(
+                    edge,
+                    context,
+                    routes,
+                    r -> publishable(r) && servedBefore.contains(r.getSpec().getHostname()));
         if (drive.verdicts().get(0).holds()) {
-          drive = drive.and(caddy(edge, context, tunnels, status));
+          DnsStep.Outcome firstPass = dns;
+          List<Route> serve =
+              routes.stream()
+                  .filter(
+                      r ->
+                          exposable(r)
+                              || (firstPass != null
+                                  && firstPass.published(r.getSpec().getHostname())))
+                  .toList();
+          drive = drive.and(caddy(edge, context, tunnels, status, serve));
           verdicts.add(drive.verdicts().get(drive.verdicts().size() - 1));
+          // Inside-out for the rest: a name gets its records once Caddy serves it.
+          Set<String> servedNow =
+              status.getServedHostnames() == null
+                  ? Set.of()
+                  : Set.copyOf(status.getServedHostnames());
+          if (dns != null
+              && !dns.failed()
+              && dns.retryAfter() == null
+              && routes.stream()
+                  .anyMatch(
+                      r ->
+                          publishable(r)
+                              && servedNow.contains(r.getSpec().getHostname())
+                              && !servedBefore.contains(r.getSpec().getHostname()))) {
+            dns =
+                dns(
+                    edge,
+                    context,
+                    routes,
+                    r -> publishable(r) && servedNow.contains(r.getSpec().getHostname()));
+          }
+        } else if (edge.getStatus() != null) {
+          // Caddy was not reached: what it serves is what it served.
+          status.setServedHostnames(edge.getStatus().getServedHostnames());
+        }
+        if (dns != null) {
+          verdicts.add(dns.verdict());
+          status.setDnsNames(dns.names().isEmpty() ? null : dns.names());
+          if (dns.zoneId() != null) {
+            status.setDnsZoneId(dns.zoneId());
+          }
+          if (dns.retryAfter() != null && dns.retryAfter().compareTo(next) < 0) {
+            next = dns.retryAfter();
+          }
+          drive = drive.and(new Drive(List.of(), dns.failed()));
         }
         if (drive.failed()) {
           next = failures.failed(edge);
@@ -164,7 +236,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
         }
       }
       StatusAssembly.assemble(
-          edge, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(edge));
+          edge, status, clock, verdicts, hops, PENDING_HOPS, suspension.of(edge));
       SecretHolds.hold(edge, context);
       return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(next);
     } catch (RuntimeException e) {
@@ -188,22 +260,17 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
    * Caddy on the VPS, through a port forward on the Edge's SSH connection: the operator's server,
    * the routes of the Edge's admitted Routes (one write for all of them), its TLS policy.
    */
-  private Drive caddy(Edge edge, Context<Edge> context, List<Tunnel> tunnels, EdgeStatus status) {
+  private Drive caddy(
+      Edge edge,
+      Context<Edge> context,
+      List<Tunnel> tunnels,
+      EdgeStatus status,
+      List<Route> routes) {
     String key = Sources.key(edge);
     EdgeCaddy spec =
         edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
     Map<String, Tunnel> byKey = new java.util.HashMap<>();
     tunnels.forEach(t -> byKey.put(Sources.key(t), t));
-    List<Route> routes =
-        tunnels.stream()
-            .flatMap(
-                t ->
-                    Sources.cache(context, Route.class, "routes")
-                        .byIndex(BY_TUNNEL, Sources.key(t))
-                        .stream())
-            .filter(EdgeReconciler::admitted)
-            .sorted(java.util.Comparator.comparing(Sources::key))
-            .toList();
     try {
       HostAccess access =
           SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
@@ -221,6 +288,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               settings.ownerId(),
               routes,
               r -> upstream(byKey.get(RouteDecision.tunnelKey(r))),
+              r -> account(r, context),
               suspension.mayWrite(edge));
       status.setRoutes(outcome.routes());
       status.setServedHostnames(
@@ -253,7 +321,102 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     }
   }
 
-  /** A Route Caddy should serve: enabled, accepted and with its references resolved. */
+  /**
+   * The basic-auth account of a Route, from the Secret in the Route's own namespace; hashed once
+   * per Secret content (bcrypt is slow on purpose), the hash kept only in memory and in Caddy.
+   */
+  private java.util.Optional<CaddyRoute.Account> account(Route route, Context<Edge> context) {
+    String namespace = route.getMetadata().getNamespace();
+    String secret = route.getSpec().getAccess().getBasicAuthSecretRef().getName();
+    var username =
+        SshAccesses.secretValue(context, namespace, new SecretKeyRef(secret, "username"));
+    var password =
+        SshAccesses.secretValue(context, namespace, new SecretKeyRef(secret, "password"));
+    if (username.isEmpty() || password.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String owner =
+        new OwnerMarker(settings.ownerId(), "Route", namespace, route.getMetadata().getName())
+            .text();
+    String user = username.get().trim();
+    if (accounts.size() > 1000) {
+      accounts.clear(); // old passwords are not kept around
+    }
+    try {
+      return java.util.Optional.of(
+          accounts.computeIfAbsent(
+              List.of(owner, user, password.get()),
+              k -> BasicAuthAccount.of(owner, user, password.get())));
+    } catch (IllegalArgumentException e) {
+      LOG.warnf("Route %s: %s", Sources.key(route), e.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** Every Route of the Edge's Tunnels, being deleted or not, in a stable order. */
+  private static List<Route> routesOf(List<Tunnel> tunnels, Context<Edge> context) {
+    return tunnels.stream()
+        .flatMap(
+            t ->
+                Sources.cache(context, Route.class, "routes")
+                    .byIndex(BY_TUNNEL, Sources.key(t))
+                    .stream())
+        .sorted(java.util.Comparator.comparing(Sources::key))
+        .toList();
+  }
+
+  /**
+   * A Route Caddy should serve: admitted, and its NPM proxy host made (inside-out: the host at home
+   * exists before the Edge sends traffic to it). A proxy host that once existed keeps the Route
+   * served through an NPM outage.
+   */
+  static boolean exposable(Route route) {
+    return admitted(route)
+        && (route.getStatus().getProxyHostId() != null
+            || route.getStatus().getConditions().stream()
+                .anyMatch(
+                    c ->
+                        ConditionType.PROXY_HOST_READY.equals(c.getType())
+                            && "True".equals(c.getStatus())));
+  }
+
+  /** A Route that should have DNS records: exposable, and asking for them. */
+  static boolean publishable(Route route) {
+    return exposable(route) && DnsStep.asksForRecord(route);
+  }
+
+  /** One pass over the Edge's zone. */
+  private DnsStep.Outcome dns(
+      Edge edge, Context<Edge> context, List<Route> routes, Predicate<Route> wanted) {
+    var ref = edge.getSpec().getDns().getApiTokenSecretRef();
+    String token =
+        SshAccesses.secretValue(context, edge.getMetadata().getNamespace(), ref)
+            .map(String::trim)
+            .orElse(null);
+    if (token == null || token.isEmpty()) {
+      return DnsStep.failure(
+          References.SECRET_KEY_MISSING,
+          "Secret " + ref.getName() + " has no API token under key " + ref.getKey(),
+          edge.getStatus() == null || edge.getStatus().getDnsNames() == null
+              ? List.of()
+              : edge.getStatus().getDnsNames(),
+          null,
+          false);
+    }
+    return DnsStep.apply(
+        edge,
+        cloudflare.forToken(token),
+        zones,
+        settings.ownerId(),
+        routes,
+        wanted,
+        suspension.mayWrite(edge),
+        settings.poll().cloudflare(),
+        clock,
+        edge.getStatus() == null ? null : edge.getStatus().getDnsNames());
+  }
+
+  /** A Route Caddy may serve: enabled, accepted and with its references resolved. */
   static boolean admitted(Route route) {
     if (route.getMetadata().getDeletionTimestamp() != null
         || Boolean.FALSE.equals(route.getSpec().getEnabled())
@@ -573,6 +736,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       status.setAddress(old.getAddress());
       status.setConfiguredInterface(old.getConfiguredInterface());
       status.setCaddyServer(old.getCaddyServer());
+      status.setDnsZoneId(old.getDnsZoneId());
     }
     return status;
   }

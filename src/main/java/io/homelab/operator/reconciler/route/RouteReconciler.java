@@ -1,12 +1,22 @@
 package io.homelab.operator.reconciler.route;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.homelab.operator.api.SecretKeyRef;
 import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeDnsName;
 import io.homelab.operator.api.guest.Guest;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.route.RouteStatus;
+import io.homelab.operator.api.tunnel.ProxyManager;
 import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.config.OperatorSettings;
+import io.homelab.operator.driver.npm.NpmConnections;
+import io.homelab.operator.driver.npm.NpmCredentials;
+import io.homelab.operator.driver.npm.NpmDriver;
+import io.homelab.operator.driver.npm.NpmException;
 import io.homelab.operator.model.HostnameClaim;
+import io.homelab.operator.model.OwnerMarker;
+import io.homelab.operator.model.References;
 import io.homelab.operator.model.RouteDecision;
 import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
@@ -14,6 +24,7 @@ import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
+import io.homelab.operator.reconciler.SshAccesses;
 import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
 import io.homelab.operator.status.ConditionType;
@@ -32,13 +43,17 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Reconciles Routes: the host-name claim, the Tunnel and its Edge, the Edge's admission policy, the
@@ -48,11 +63,11 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "route", generationAwareEventProcessing = false)
 public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
 
+  private static final Logger LOG = Logger.getLogger(RouteReconciler.class);
+
   static final List<String> HOPS =
       List.of(ConditionType.DNS_READY, ConditionType.EDGE_READY, ConditionType.PROXY_HOST_READY);
-  static final String PENDING_HOPS =
-      "waits until the Route is accepted and its references resolve; DNS and NPM are not driven"
-          + " by this version of the operator";
+  static final String PENDING_HOPS = "waits until the Route is accepted and its references resolve";
 
   static final String BY_TUNNEL = "byTunnel";
   static final String BY_EDGE = "byEdge";
@@ -63,6 +78,9 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
+  @Inject OperatorSettings settings;
+  @Inject NpmConnections npmConnections;
+  @Inject NpmInventories inventories;
 
   @Override
   public List<EventSource<?, Route>> prepareEventSources(EventSourceContext<Route> context) {
@@ -140,25 +158,195 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   public UpdateControl<Route> reconcile(Route route, Context<Route> context) {
     try {
       RouteDecision.Inputs inputs = observe(route, context);
-      List<Verdict> verdicts = new java.util.ArrayList<>(RouteDecision.decide(inputs));
-      if (verdicts.stream().allMatch(Verdict::holds) && inputs.edge() != null) {
-        verdicts.add(RouteDecision.edgeReady(route, inputs.edge()));
-      }
+      List<Verdict> verdicts = new ArrayList<>(RouteDecision.decide(inputs));
       RouteStatus status = carryOver(route.getStatus());
       if (verdicts.get(0).holds()) {
         status.setUrl("https://" + route.getSpec().getHostname());
       }
+      boolean failed = false;
+      if (verdicts.stream().allMatch(Verdict::holds) && inputs.edge() != null) {
+        failed = drive(route, inputs, context, status, verdicts);
+      }
       StatusAssembly.assemble(
           route, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(route));
       SecretHolds.hold(route, context);
-      failures.succeeded(route);
-      return StatusWriter.patchIfChanged(route, status);
+      Duration next;
+      if (failed) {
+        next = failures.failed(route);
+      } else {
+        failures.succeeded(route);
+        next = settings.poll().npm();
+      }
+      return StatusWriter.patchIfChanged(route, status).rescheduleAfter(next);
     } catch (RuntimeException e) {
       RouteStatus status =
           StatusAssembly.failed(
               route, carryOver(route.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
       return StatusWriter.patchIfChanged(route, status).rescheduleAfter(failures.failed(route));
     }
+  }
+
+  /**
+   * The hops of an accepted Route with resolved references: its NPM proxy host here; its Caddy
+   * route and DNS records as its Edge reports them (the Edge writes those for all its Routes at
+   * once). Exposing goes inside-out (NPM, then Caddy, then DNS); {@code enabled: false} outside-in,
+   * the proxy host disabled only once DNS and the Caddy route are gone. Returns whether a transient
+   * failure asks for a backoff.
+   */
+  private boolean drive(
+      Route route,
+      RouteDecision.Inputs inputs,
+      Context<Route> context,
+      RouteStatus status,
+      List<Verdict> verdicts) {
+    Edge edge = inputs.edge();
+    String hostname = route.getSpec().getHostname();
+    OwnerMarker owner = marker(route);
+    boolean served = RouteDecision.served(edge, hostname);
+    EdgeDnsName dns = RouteDecision.dnsName(edge, hostname);
+    boolean published = dns != null && dns.published();
+    ProxyHostStep.Outcome npm;
+    Npm target = npm(inputs.tunnel(), context);
+    if (!Boolean.FALSE.equals(route.getSpec().getEnabled())) {
+      npm =
+          target.driver() == null
+              ? new ProxyHostStep.Outcome(target.problem(), null, false)
+              : ProxyHostStep.ensure(
+                  inventories,
+                  target.driver(),
+                  settings.poll().npm(),
+                  ProxyHostStep.spec(route, inputs.guest()),
+                  owner,
+                  suspension.mayWrite(route));
+      verdicts.add(RouteDecision.dnsReady(route, edge));
+      verdicts.add(RouteDecision.edgeReady(route, edge));
+      verdicts.add(npm.verdict());
+    } else {
+      verdicts.add(
+          published
+              ? Verdict.unknown(
+                  ConditionType.DNS_READY,
+                  Reason.UNEXPOSING,
+                  "The Route is disabled; waits for Edge "
+                      + Sources.key(edge)
+                      + " to delete the records of "
+                      + hostname)
+              : Verdict.isFalse(
+                  ConditionType.DNS_READY,
+                  Reason.DISABLED,
+                  "The Route is disabled: " + hostname + " has no DNS record"));
+      verdicts.add(
+          served
+              ? Verdict.unknown(
+                  ConditionType.EDGE_READY,
+                  Reason.UNEXPOSING,
+                  "The Route is disabled; waits for Edge "
+                      + Sources.key(edge)
+                      + " to take its Caddy route away")
+              : Verdict.isFalse(
+                  ConditionType.EDGE_READY,
+                  Reason.DISABLED,
+                  "The Route is disabled: the Edge does not serve " + hostname));
+      if (served || published) {
+        npm =
+            new ProxyHostStep.Outcome(
+                Verdict.unknown(
+                    ConditionType.PROXY_HOST_READY,
+                    Reason.UNEXPOSING,
+                    "The Route is disabled; the proxy host is disabled once DNS and the Edge's"
+                        + " route are gone"),
+                status.getProxyHostId(),
+                false,
+                false);
+      } else if (target.driver() == null) {
+        npm =
+            new ProxyHostStep.Outcome(
+                Verdict.isFalse(
+                    ConditionType.PROXY_HOST_READY, Reason.DISABLED, "The Route is disabled"),
+                null,
+                false,
+                target.problem().reason().equals(Reason.NOT_MANAGED));
+      } else {
+        npm =
+            ProxyHostStep.disable(
+                inventories,
+                target.driver(),
+                settings.poll().npm(),
+                hostname,
+                owner,
+                suspension.mayWrite(route));
+      }
+      verdicts.add(npm.verdict());
+    }
+    if (npm.answered()) {
+      status.setProxyHostId(npm.hostId());
+    }
+    status.setCaddyRouteId(served ? owner.compactId() : null);
+    status.setDnsRecordIds(published ? dns.getRecordIds() : null);
+    return npm.failed();
+  }
+
+  /** The NPM of a Tunnel, or the verdict that says why there is none to drive. */
+  record Npm(NpmDriver driver, Verdict problem) {}
+
+  private Npm npm(Tunnel tunnel, Context<?> context) {
+    ProxyManager manager = tunnel.getSpec().getProxyManager();
+    if (manager == null) {
+      return new Npm(
+          null,
+          Verdict.isTrue(
+              ConditionType.PROXY_HOST_READY,
+              Reason.NOT_MANAGED,
+              "Tunnel "
+                  + Sources.key(tunnel)
+                  + " names no proxyManager: the Edge forwards straight to its upstream"));
+    }
+    String namespace = tunnel.getMetadata().getNamespace();
+    String secret = manager.getCredentialsSecretRef().getName();
+    String what =
+        "The NPM credentials Secret "
+            + namespace
+            + "/"
+            + secret
+            + " of Tunnel "
+            + Sources.key(tunnel);
+    if (Sources.get(
+            context, io.fabric8.kubernetes.api.model.Secret.class, "secrets", namespace, secret)
+        .isEmpty()) {
+      return new Npm(
+          null,
+          Verdict.isFalse(
+              ConditionType.PROXY_HOST_READY,
+              References.SECRET_NOT_FOUND,
+              what + " does not exist"));
+    }
+    Map<String, String> values = new java.util.HashMap<>();
+    for (String key : SecretUses.NPM_KEYS) {
+      var value = SshAccesses.secretValue(context, namespace, new SecretKeyRef(secret, key));
+      if (value.isEmpty() || value.get().isBlank()) {
+        return new Npm(
+            null,
+            Verdict.isFalse(
+                ConditionType.PROXY_HOST_READY,
+                References.SECRET_KEY_MISSING,
+                what + " has no key " + key));
+      }
+      values.put(key, value.get().trim());
+    }
+    return new Npm(
+        npmConnections.forUrl(
+            URI.create(manager.getUrl()),
+            new NpmCredentials(values.get("identity"), values.get("secret")),
+            settings.npm().requestTimeout()),
+        null);
+  }
+
+  private OwnerMarker marker(Route route) {
+    return new OwnerMarker(
+        settings.ownerId(),
+        "Route",
+        route.getMetadata().getNamespace(),
+        route.getMetadata().getName());
   }
 
   /** Everything the decision needs, from the informer caches. */
@@ -217,17 +405,100 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
 
   @Override
   public DeleteControl cleanup(Route route, Context<Route> context) {
-    // Un-exposing goes outside-in (DNS, then the Caddy route, then NPM) once the drivers exist;
-    // this version created nothing external, so nothing remains to remove.
-    return deletions
-        .forced(route, leftBehind(route))
-        .orElseGet(
-            () ->
-                deletions.cleanedUp(
-                    route,
-                    leftBehind(route).isEmpty()
-                        ? "Route removed; nothing external was recorded for it"
-                        : "Route removed; left behind: " + String.join("; ", leftBehind(route))));
+    return deletions.forced(route, leftBehind(route)).orElseGet(() -> unexpose(route, context));
+  }
+
+  /**
+   * Takes the Route off the internet outside-in: its Edge deletes the DNS records, then the Caddy
+   * route (it does both once the Route is being deleted; this waits until the Edge reports them
+   * gone), then the NPM proxy host goes here. The finalizer stays until all are confirmed.
+   */
+  private DeleteControl unexpose(Route route, Context<Route> context) {
+    RouteDecision.Inputs inputs = observe(route, context);
+    String hostname = route.getSpec().getHostname();
+    Edge edge = inputs.edge();
+    if (edge != null
+        && wasAccepted(route)
+        && (RouteDecision.served(edge, hostname)
+            || Optional.ofNullable(RouteDecision.dnsName(edge, hostname))
+                .map(EdgeDnsName::published)
+                .orElse(false))) {
+      return deletions.waiting(
+          route,
+          context,
+          RouteStatus::new,
+          "Deletion waits for Edge "
+              + Sources.key(edge)
+              + " to take "
+              + hostname
+              + " off the internet: its DNS records first, then its Caddy route");
+    }
+    if (inputs.tunnel() == null) {
+      return deletions.cleanedUp(
+          route,
+          leftBehind(route).isEmpty()
+              ? "Route removed"
+              : "Route removed; its Tunnel is gone, so left behind: "
+                  + String.join("; ", leftBehind(route)));
+    }
+    Npm target = npm(inputs.tunnel(), context);
+    if (target.driver() == null) {
+      return deletions.cleanedUp(
+          route,
+          route.getStatus() == null || route.getStatus().getProxyHostId() == null
+              ? "Route removed"
+              : "Route removed; NPM could not be reached ("
+                  + target.problem().message()
+                  + "), left behind: NPM proxy host #"
+                  + route.getStatus().getProxyHostId());
+    }
+    if (!suspension.mayWrite(route)) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.poll().npm());
+    }
+    try {
+      boolean deleted =
+          ProxyHostStep.delete(
+              inventories, target.driver(), settings.poll().npm(), hostname, marker(route));
+      return deletions.cleanedUp(
+          route,
+          deleted
+              ? "Route removed: DNS records, Caddy route and NPM proxy host deleted"
+              : "Route removed: DNS records and Caddy route deleted; NPM had no proxy host for it");
+    } catch (NpmException e) {
+      if (route.getStatus() == null || route.getStatus().getProxyHostId() == null) {
+        // NPM never answered with a host for this Route, so it never made one there.
+        return deletions.cleanedUp(
+            route,
+            "Route removed; NPM could not be asked ("
+                + e.getMessage()
+                + "), and no proxy host was ever recorded for it");
+      }
+      if (e instanceof NpmException.Unavailable) {
+        LOG.warnf(
+            "Route %s: deleting the NPM proxy host failed: %s", Sources.key(route), e.getMessage());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(route));
+      }
+      return deletions.waiting(
+          route,
+          context,
+          RouteStatus::new,
+          "Deletion waits: NPM refused to delete proxy host #"
+              + route.getStatus().getProxyHostId()
+              + " of "
+              + hostname
+              + " ("
+              + e.getMessage()
+              + "); fix the Tunnel's NPM access, or force the deletion");
+    }
+  }
+
+  /** Whether the Route was ever let through by its Edge (only then can it be exposed). */
+  private static boolean wasAccepted(Route route) {
+    return route.getStatus() != null
+        && route.getStatus().getConditions() != null
+        && route.getStatus().getConditions().stream()
+            .anyMatch(
+                c -> ConditionType.ACCEPTED.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** The external objects the status records for the Route. */

@@ -25,6 +25,13 @@ public final class TlsProbe {
   /** The raw response: status line, headers and body. */
   public static String get(Path rootCertificate, String host, String address, int port)
       throws Exception {
+    return get(rootCertificate, host, address, port, "");
+  }
+
+  /** The raw response to a GET with more header lines ({@code "Name: value\r\n"} each). */
+  public static String get(
+      Path rootCertificate, String host, String address, int port, String headers)
+      throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(rootCertificate))) {
@@ -45,7 +52,7 @@ public final class TlsProbe {
       socket
           .getOutputStream()
           .write(
-              ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              ("GET / HTTP/1.1\r\nHost: " + host + "\r\n" + headers + "Connection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -32,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CaddyStepTest {
 
+  private static final java.util.function.Function<
+          io.homelab.operator.api.route.Route,
+          java.util.Optional<io.homelab.operator.model.CaddyRoute.Account>>
+      NO_ACCOUNT = r -> java.util.Optional.empty();
+
   static final String OWNER = "test";
   static Vertx vertx;
 
@@ -72,14 +77,14 @@ class CaddyStepTest {
     Edge edge = edge(null, ":" + ourPort);
     List<Route> routes = List.of(route("app"), route("blog"));
     CaddyStep.Outcome first =
-        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", true);
+        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
     assertThat(first.verdict().holds()).as(first.verdict().message()).isTrue();
     assertThat(first.routes()).isEqualTo(2);
     assertThat(driver.read().server(CaddyPlan.OWN_SERVER).path("routes")).hasSize(2);
 
     int writes = writes();
     CaddyStep.Outcome again =
-        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", true);
+        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
     assertThat(again.verdict().holds()).isTrue();
     assertThat(writes()).as("writes at steady state").isEqualTo(writes);
     assertThat(
@@ -94,11 +99,11 @@ class CaddyStepTest {
   void aCaddyRestartedEmptyGetsItsServerAndRoutesBack() {
     Edge edge = edge(null, ":" + ourPort);
     List<Route> routes = List.of(route("app"));
-    CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", true);
+    CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
     caddy.restartEmpty();
 
     CaddyStep.Outcome outcome =
-        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", true);
+        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
     assertThat(outcome.restored()).isTrue();
     assertThat(outcome.verdict().holds()).isTrue();
     assertThat(driver.read().server(CaddyPlan.OWN_SERVER).path("routes")).hasSize(1);
@@ -113,6 +118,7 @@ class CaddyStepTest {
             OWNER,
             List.of(route("app")),
             r -> "10.77.0.2:80",
+            NO_ACCOUNT,
             true);
     assertThat(outcome.verdict().holds()).isFalse();
     assertThat(outcome.verdict().reason()).isEqualTo("ListenerConflict");
@@ -124,12 +130,19 @@ class CaddyStepTest {
   void aNamedServerGetsTheRoutesBesideItsOwnAndLosesOnlyThoseOnRemoval() {
     CaddyStep.Outcome missing =
         CaddyStep.apply(
-            edge("nope", null), driver, OWNER, List.of(route("app")), r -> "10.77.0.2:80", true);
+            edge("nope", null),
+            driver,
+            OWNER,
+            List.of(route("app")),
+            r -> "10.77.0.2:80",
+            NO_ACCOUNT,
+            true);
     assertThat(missing.verdict().reason()).isEqualTo("ServerNotFound");
 
     Edge edge = edge("mine", null);
     CaddyStep.Outcome outcome =
-        CaddyStep.apply(edge, driver, OWNER, List.of(route("app")), r -> "10.77.0.2:80", true);
+        CaddyStep.apply(
+            edge, driver, OWNER, List.of(route("app")), r -> "10.77.0.2:80", NO_ACCOUNT, true);
     assertThat(outcome.verdict().holds()).isTrue();
     assertThat(driver.read().server("mine").path("routes")).hasSize(2);
     assertThat(driver.read().server(CaddyPlan.OWN_SERVER)).isNull();
@@ -149,6 +162,7 @@ class CaddyStepTest {
             OWNER,
             List.of(route("app")),
             r -> "10.77.0.2:80",
+            NO_ACCOUNT,
             false);
     assertThat(outcome.verdict().status().name()).isEqualTo("Unknown");
     assertThat(writes()).isZero();
@@ -158,7 +172,13 @@ class CaddyStepTest {
   void aRouteWithoutUpstreamIsNotServed() {
     CaddyStep.Outcome outcome =
         CaddyStep.apply(
-            edge(null, ":" + ourPort), driver, OWNER, List.of(route("app")), r -> null, true);
+            edge(null, ":" + ourPort),
+            driver,
+            OWNER,
+            List.of(route("app")),
+            r -> null,
+            NO_ACCOUNT,
+            true);
     assertThat(outcome.routes()).isZero();
     assertThat(driver.read().server(CaddyPlan.OWN_SERVER).path("routes")).isEmpty();
   }
