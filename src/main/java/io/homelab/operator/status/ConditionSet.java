@@ -75,11 +75,19 @@ public final class ConditionSet {
   }
 
   /**
-   * Sets Ready as the conjunction of the given conditions: True when all are True; otherwise the
-   * status, reason and message of the first that is not, its type named in the message. A missing
-   * condition counts as Unknown.
+   * Sets Ready as the conjunction of the given conditions: True when all are True; False with the
+   * reason and message of the first that is False; otherwise Unknown with those of the first that
+   * is not True. The type is named in the message. A missing condition counts as Unknown.
    */
   public ConditionSet ready(List<String> requiredTypes) {
+    // A conjunction with a False term is False: that one says why, before any still Unknown.
+    for (String type : requiredTypes) {
+      Condition condition = next.get(type);
+      if (condition != null && ConditionStatus.False.name().equals(condition.getStatus())) {
+        return setFalse(
+            ConditionType.READY, condition.getReason(), type + ": " + condition.getMessage());
+      }
+    }
     for (String type : requiredTypes) {
       Condition condition = next.get(type);
       if (condition == null) {

@@ -181,6 +181,31 @@ class RouteTest {
   }
 
   @Test
+  void whileNpmIsDownARouteIsNeitherServedNorPublishedAndFollowsWhenItIsBack() {
+    Homelab lab = homelab("rt-npm-down");
+    npm.server().failNext(100_000, 503);
+    lab.route("app", "rt-npm-down.example.com", r -> {});
+    var down =
+        lab.awaitCondition(
+            Route.class, "app", ConditionType.PROXY_HOST_READY, "False", "NpmUnavailable");
+    assertThat(down.getMessage()).contains("503");
+    lab.awaitCondition(Route.class, "app", ConditionType.READY, "False", "NpmUnavailable");
+    // Inside-out: no Caddy route and no record for a name whose proxy host does not exist yet.
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                !net.caddyConfig("apps/http/servers/homelab/routes").contains("rt-npm-down")
+                    && records("rt-npm-down.example.com").isEmpty());
+
+    npm.server().failNext(0, 503);
+    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+    assertThat(proxyHosts("rt-npm-down.example.com")).hasSize(1);
+    assertThat(records("rt-npm-down.example.com")).hasSize(1);
+  }
+
+  @Test
   void deletingARouteTakesDnsDownFirstThenTheCaddyRouteThenTheProxyHost() {
     Homelab lab = homelab("rt-delete");
     lab.route("app", "rt-delete.example.com", r -> {});

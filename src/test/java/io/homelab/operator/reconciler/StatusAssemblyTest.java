@@ -85,8 +85,15 @@ class StatusAssemblyTest {
             "HostnameConflict",
             "Accepted: held by apps/older"),
         Arguments.of(
-            "the first verdict that is not True decides",
+            "a False verdict decides over an Unknown one before it",
             List.of(pending, noTunnel),
+            HOPS,
+            ConditionStatus.False,
+            "TunnelNotFound",
+            "ResolvedRefs: no apps/home"),
+        Arguments.of(
+            "else the first verdict that is not True decides",
+            List.of(pending, RESOLVED),
             HOPS,
             ConditionStatus.Unknown,
             Reason.PENDING,

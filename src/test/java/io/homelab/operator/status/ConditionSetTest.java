@@ -112,13 +112,27 @@ class ConditionSetTest {
     Condition ready =
         ready(
             ConditionSet.after(null, 1, AT_T0)
-                .setFalse(ConditionType.PEER_READY, "HandshakeMissing", "no handshake")
-                .setUnknown(ConditionType.RESOLVED_REFS, "Pending", "not looked yet")
+                .setUnknown(ConditionType.PEER_READY, "Pending", "not looked yet")
+                .setUnknown(ConditionType.RESOLVED_REFS, "Pending", "not looked yet either")
                 .ready(REQUIRED));
 
     assertThat(ready.getStatus()).isEqualTo("Unknown");
     assertThat(ready.getReason()).isEqualTo("Pending");
     assertThat(ready.getMessage()).contains(ConditionType.RESOLVED_REFS);
+  }
+
+  @Test
+  void aFalseConditionMakesReadyFalseEvenAfterAnUnknownOne() {
+    Condition ready =
+        ready(
+            ConditionSet.after(null, 1, AT_T0)
+                .setFalse(ConditionType.PEER_READY, "HandshakeMissing", "no handshake")
+                .setUnknown(ConditionType.RESOLVED_REFS, "Pending", "not looked yet")
+                .ready(REQUIRED));
+
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("HandshakeMissing");
+    assertThat(ready.getMessage()).contains(ConditionType.PEER_READY);
   }
 
   @Test
