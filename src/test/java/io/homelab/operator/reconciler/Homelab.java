@@ -131,11 +131,11 @@ final class Homelab {
    * Caddy on the lab's HTTPS port with its local CA (no ACME in a lab).
    */
   static Consumer<Edge> atLab(
-      io.homelab.operator.netns.NetnsLab net, String iface, int listenPort, String network) {
+      io.homelab.operator.sandbox.lab.NetnsLab net, String iface, int listenPort, String network) {
     return e -> {
       e.getSpec().getPublicAddress().setIpv4(net.edgePublicAddress);
       e.getSpec().getSsh().setHost(net.sshHost);
-      e.getSpec().getSsh().setPort(io.homelab.operator.netns.NetnsLab.SSH_PORT);
+      e.getSpec().getSsh().setPort(io.homelab.operator.sandbox.lab.NetnsLab.SSH_PORT);
       e.getSpec().getSsh().setHostKey(net.hostKey());
       e.getSpec().getSsh().setCommandTimeoutSeconds(20);
       e.getSpec().getWireguard().setInterfaceName(iface);
@@ -143,7 +143,7 @@ final class Homelab {
       e.getSpec().getWireguard().setNetwork(network);
       io.homelab.operator.api.edge.EdgeCaddy caddy = new io.homelab.operator.api.edge.EdgeCaddy();
       caddy.setIssuer(io.homelab.operator.api.edge.CaddyIssuer.Internal);
-      caddy.setListen(List.of(":" + io.homelab.operator.netns.NetnsLab.CADDY_HTTPS_PORT));
+      caddy.setListen(List.of(":" + io.homelab.operator.sandbox.lab.NetnsLab.CADDY_HTTPS_PORT));
       e.getSpec().setCaddy(caddy);
     };
   }

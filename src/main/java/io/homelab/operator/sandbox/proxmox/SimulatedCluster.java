@@ -524,7 +524,13 @@ public final class SimulatedCluster {
                     "eth0",
                     "ip-addresses",
                     List.of(
-                        Map.of("ip-address", g.address(), "ip-address-type", "ipv4", "prefix", 24),
+                        Map.of(
+                            "ip-address",
+                            staticAddress(g.config.get("ipconfig0")).orElse(g.address()),
+                            "ip-address-type",
+                            "ipv4",
+                            "prefix",
+                            24),
                         Map.of(
                             "ip-address",
                             "fe80::be24:11ff:fe00:" + g.vmid,
@@ -532,6 +538,18 @@ public final class SimulatedCluster {
                             "ipv6",
                             "prefix",
                             64))))));
+  }
+
+  /**
+   * The address cloud-init gives a VM with a static {@code ipconfig0} ({@code ip=10.0.0.5/24,...}),
+   * which its agent then reports; empty for DHCP.
+   */
+  private static Optional<String> staticAddress(String ipconfig) {
+    if (ipconfig == null) {
+      return Optional.empty();
+    }
+    Matcher ip = Pattern.compile("(?:^|,)ip=([0-9.]+)/\\d+").matcher(ipconfig);
+    return ip.find() ? Optional.of(ip.group(1)) : Optional.empty();
   }
 
   private Reply lxcInterfaces(SimGuest g) {

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homelab.operator.driver.DriverException;
 import io.homelab.operator.driver.HostAccess;
-import io.homelab.operator.netns.NetnsLab;
+import io.homelab.operator.sandbox.lab.NetnsLab;
+import io.homelab.operator.testing.LabAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -34,7 +35,7 @@ class SshConnectionTest {
   }
 
   static HostAccess access(String user, boolean sudo, String hostKey) {
-    return lab.access(user, sudo, hostKey, Duration.ofSeconds(5));
+    return LabAccess.of(lab, user, sudo, hostKey, Duration.ofSeconds(5));
   }
 
   @Test
@@ -88,7 +89,7 @@ class SshConnectionTest {
 
   @Test
   void aCommandThatOverrunsItsTimeoutIsAbandoned() {
-    HostAccess quick = lab.access("root", false, lab.hostKey(), Duration.ofMillis(500));
+    HostAccess quick = LabAccess.of(lab, "root", false, lab.hostKey(), Duration.ofMillis(500));
     try (SshConnection ssh = SshConnection.open(quick)) {
       assertThatThrownBy(() -> ssh.run("sleep 30", null))
           .isInstanceOfSatisfying(
@@ -154,6 +155,6 @@ class SshConnectionTest {
   }
 
   private static String Sh(String script) {
-    return io.homelab.operator.netns.Sh.bash(script).orFail(script).out();
+    return io.homelab.operator.sandbox.lab.Sh.bash(script).orFail(script).out();
   }
 }

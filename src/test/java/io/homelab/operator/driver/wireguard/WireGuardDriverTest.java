@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.ssh.SshConnections;
-import io.homelab.operator.netns.LanHttpServer;
-import io.homelab.operator.netns.NetnsLab;
-import io.homelab.operator.netns.Sh;
+import io.homelab.operator.sandbox.lab.LanHttpServer;
+import io.homelab.operator.sandbox.lab.NetnsLab;
+import io.homelab.operator.sandbox.lab.Sh;
+import io.homelab.operator.testing.LabAccess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +35,7 @@ class WireGuardDriverTest {
     connections = new SshConnections();
     driver = new WireGuardDriver(connections);
     configDir = lab.dir().resolve("wireguard").toString();
-    access = lab.access("root", false, lab.hostKey(), Duration.ofSeconds(10));
+    access = LabAccess.of(lab, "root", false, lab.hostKey(), Duration.ofSeconds(10));
   }
 
   @AfterAll

@@ -1,4 +1,4 @@
-package io.homelab.operator.netns;
+package io.homelab.operator.sandbox.lab;
 
 import java.io.File;
 import java.io.IOException;

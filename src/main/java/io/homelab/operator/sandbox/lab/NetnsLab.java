@@ -1,8 +1,5 @@
-package io.homelab.operator.netns;
+package io.homelab.operator.sandbox.lab;
 
-import static org.awaitility.Awaitility.await;
-
-import io.homelab.operator.driver.HostAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -19,9 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Three network namespaces with the real programs, for the SSH and WireGuard tests:
+ * Four network namespaces with the real programs, for the SSH, WireGuard and whole-path tests:
  *
  * <pre>
+ *  client 10.211.S.1 ── veth ── 10.211.S.2 ─┐   (an internet client: reaches only the edge)
  *  this JVM ── veth 10.213.S.1/30 ─ 10.213.S.2 ── edge (sshd :2222, the operator's WireGuard)
  *                                                  │ veth 10.213.S.5/30 (the "public" address)
  *                                                  │
@@ -64,6 +62,12 @@ public final class NetnsLab implements AutoCloseable {
   public final String homeNs;
   public final String lanNs;
 
+  /** An internet client: it reaches the edge over a link of its own, never home or lan. */
+  public final String clientNs;
+
+  /** The client's address, as the edge sees it. */
+  public final String clientAddress;
+
   /** The edge's sshd, as this JVM reaches it. */
   public final String sshHost;
 
@@ -92,7 +96,16 @@ public final class NetnsLab implements AutoCloseable {
   private final FileLock lock;
 
   private static final List<String> PROGRAMS =
-      List.of("/usr/sbin/sshd", "wg", "wg-quick", "wireguard-go", "ip", "sudo", "ping", "caddy");
+      List.of(
+          "/usr/sbin/sshd",
+          "wg",
+          "wg-quick",
+          "wireguard-go",
+          "ip",
+          "sudo",
+          "ping",
+          "caddy",
+          "curl");
 
   private final Path dir;
   private String hostKey;
@@ -108,6 +121,8 @@ public final class NetnsLab implements AutoCloseable {
     this.edgeNs = prefix + "-edge";
     this.homeNs = prefix + "-home";
     this.lanNs = prefix + "-lan";
+    this.clientNs = prefix + "-client";
+    this.clientAddress = "10.211." + (FIRST_NET + slot) + ".1";
     this.sshHost = "10.213." + net + ".2";
     this.edgePublicAddress = "10.213." + net + ".5";
     this.homeSshHost = "10.213." + net + ".6";
@@ -168,7 +183,7 @@ public final class NetnsLab implements AutoCloseable {
     String uid = Sh.bash("id -u").out().trim();
     if (!"0".equals(uid)) {
       throw new IllegalStateException(
-          "The SSH and WireGuard tests need root (network namespaces, wireguard-go); running as uid "
+          "The network-namespace lab needs root (network namespaces, wireguard-go); running as uid "
               + uid);
     }
     List<String> missing = new ArrayList<>();
@@ -179,7 +194,7 @@ public final class NetnsLab implements AutoCloseable {
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          "The SSH and WireGuard tests need "
+          "The network-namespace lab needs "
               + missing
               + ": run src/test/setup/system-packages.sh as root (the build does it in the"
               + " initialize phase)");
@@ -192,8 +207,8 @@ public final class NetnsLab implements AutoCloseable {
             String.join(
                 "\n",
                 "set -e",
-                "for ns in " + edgeNs + " " + homeNs + " " + lanNs + "; do ip netns add $ns; done",
-                "for ns in " + edgeNs + " " + homeNs + " " + lanNs + "; do",
+                "for ns in " + namespaces() + "; do ip netns add $ns; done",
+                "for ns in " + namespaces() + "; do",
                 "  ip -n $ns link set lo up",
                 "done",
                 // this JVM <-> edge
@@ -241,6 +256,26 @@ public final class NetnsLab implements AutoCloseable {
                 "ip -n " + lanNs + " link set " + prefix + "lan2 up",
                 "ip -n " + lanNs + " route add default via 10.212." + net + ".1",
                 "ip netns exec " + homeNs + " sysctl -qw net.ipv4.ip_forward=1",
+                // client <-> edge: the internet, as far as this lab goes
+                "ip -n "
+                    + clientNs
+                    + " link add "
+                    + prefix
+                    + "cli3 type veth peer name "
+                    + prefix
+                    + "edge3 netns "
+                    + edgeNs,
+                "ip -n "
+                    + clientNs
+                    + " address add "
+                    + clientAddress
+                    + "/30 dev "
+                    + prefix
+                    + "cli3",
+                "ip -n " + clientNs + " link set " + prefix + "cli3 up",
+                "ip -n " + edgeNs + " address add 10.211." + net + ".2/30 dev " + prefix + "edge3",
+                "ip -n " + edgeNs + " link set " + prefix + "edge3 up",
+                "ip -n " + clientNs + " route add default via 10.211." + net + ".2",
                 // this JVM reaches the home host through the edge (the operator at home, on the
                 // LAN, would reach it directly)
                 "ip netns exec " + edgeNs + " sysctl -qw net.ipv4.ip_forward=1",
@@ -287,7 +322,7 @@ public final class NetnsLab implements AutoCloseable {
                 + " setsid "
                 + java
                 + " -cp "
-                + Path.of("target", "test-classes").toAbsolutePath()
+                + codeSource()
                 + " "
                 + LanHttpServer.class.getName()
                 + " "
@@ -299,21 +334,21 @@ public final class NetnsLab implements AutoCloseable {
                 + " 2>&1 &")
         .orFail("starting the HTTP server in " + lanNs);
     startCaddy();
-    await("sshd in " + edgeNs + " listening")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> reachable(sshHost, SSH_PORT));
-    await("sshd in " + homeNs + " reachable through the edge")
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> reachable(homeSshHost, SSH_PORT));
-    await("the HTTP server in " + lanNs + " listening")
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                Sh.inNamespace(lanNs, "exec 3<>/dev/tcp/" + lanServer + "/" + LAN_PORT).exit()
-                    == 0);
+    waitFor(
+        "sshd in " + edgeNs + " listening",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(50),
+        () -> reachable(sshHost, SSH_PORT));
+    waitFor(
+        "sshd in " + homeNs + " reachable through the edge",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(50),
+        () -> reachable(homeSshHost, SSH_PORT));
+    waitFor(
+        "the HTTP server in " + lanNs + " listening",
+        Duration.ofSeconds(20),
+        Duration.ofMillis(100),
+        () -> Sh.inNamespace(lanNs, "exec 3<>/dev/tcp/" + lanServer + "/" + LAN_PORT).exit() == 0);
     try {
       hostKey = Files.readString(Path.of(ssh, "host_ed25519.pub")).trim();
       clientKey = Files.readString(Path.of(ssh, "id_ed25519"));
@@ -350,10 +385,11 @@ public final class NetnsLab implements AutoCloseable {
   /** The VPS rebooted and Caddy came back without --resume: nothing but its admin endpoint. */
   public void restartCaddyEmpty() {
     Sh.bash("pkill -f 'caddy run --config " + dir.resolve("caddy") + "'; true");
-    await("caddy stopped in " + edgeNs)
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> Sh.inNamespace(edgeNs, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() != 0);
+    waitFor(
+        "caddy stopped in " + edgeNs,
+        Duration.ofSeconds(10),
+        Duration.ofMillis(100),
+        () -> Sh.inNamespace(edgeNs, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() != 0);
     runCaddy(dir.resolve("caddy").resolve("empty.json"));
   }
 
@@ -374,10 +410,11 @@ public final class NetnsLab implements AutoCloseable {
                 + caddy.resolve("caddy.log")
                 + " 2>&1 &")
         .orFail("starting caddy in " + edgeNs);
-    await("caddy's admin in " + edgeNs)
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> Sh.inNamespace(edgeNs, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() == 0);
+    waitFor(
+        "caddy's admin in " + edgeNs,
+        Duration.ofSeconds(20),
+        Duration.ofMillis(100),
+        () -> Sh.inNamespace(edgeNs, "exec 3<>/dev/tcp/127.0.0.1/2019").exit() == 0);
   }
 
   /** Caddy's admin API as seen from inside the edge: {@code GET /config/<path>}. */
@@ -428,20 +465,6 @@ public final class NetnsLab implements AutoCloseable {
     return clientKey;
   }
 
-  /** How the operator logs in to the edge's sshd as {@code user}. */
-  public HostAccess access(
-      String user, boolean sudo, String pinnedHostKey, Duration commandTimeout) {
-    return new HostAccess(
-        sshHost,
-        SSH_PORT,
-        user,
-        sudo,
-        clientKey,
-        pinnedHostKey,
-        Duration.ofSeconds(5),
-        commandTimeout);
-  }
-
   /** A directory of this lab's own, for config files. */
   public Path dir() {
     return dir;
@@ -483,6 +506,43 @@ public final class NetnsLab implements AutoCloseable {
         .out();
   }
 
+  /**
+   * An HTTPS GET from the client namespace, as a browser there would make it: {@code hostname}
+   * resolved to {@code address} (what its DNS record says), the certificate checked against {@code
+   * rootCertificate}. The answer's status line, headers and body, or curl's error.
+   */
+  public Sh.Result clientHttps(String hostname, String address, int port, Path rootCertificate) {
+    return Sh.inNamespace(
+        clientNs,
+        "curl -sS -i --max-time 5 --cacert "
+            + rootCertificate
+            + " --resolve "
+            + hostname
+            + ":"
+            + port
+            + ":"
+            + address
+            + " https://"
+            + hostname
+            + ":"
+            + port
+            + "/");
+  }
+
+  /** Where this class was loaded from (a classes folder or a jar): the lan server runs from it. */
+  private static Path codeSource() {
+    try {
+      return Path.of(
+          LanHttpServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String namespaces() {
+    return String.join(" ", edgeNs, homeNs, lanNs, clientNs);
+  }
+
   /** Takes the home end down. */
   public void homeDown() {
     home("wg-quick down " + dir.resolve(homeInterface + ".conf"));
@@ -490,7 +550,7 @@ public final class NetnsLab implements AutoCloseable {
 
   @Override
   public void close() {
-    for (String ns : List.of(lanNs, homeNs, edgeNs)) {
+    for (String ns : List.of(clientNs, lanNs, homeNs, edgeNs)) {
       // Everything that runs in the namespaces was started by this lab: sshd, wireguard-go, java.
       Sh.bash("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill $p; done");
     }
@@ -508,7 +568,7 @@ public final class NetnsLab implements AutoCloseable {
     Sh.bash(
         String.join(
             "\n",
-            "for ns in " + edgeNs + " " + homeNs + " " + lanNs + "; do",
+            "for ns in " + namespaces() + "; do",
             "  for p in $(ip netns pids $ns 2>/dev/null); do kill -9 $p; done",
             "  ip netns del $ns 2>/dev/null",
             "done",
@@ -517,6 +577,23 @@ public final class NetnsLab implements AutoCloseable {
             "rm -f " + sudoers,
             "userdel " + sudoUser + " 2>/dev/null",
             "true"));
+  }
+
+  /** Polls {@code condition} until it holds; fails saying what did not happen in time. */
+  private static void waitFor(
+      String what, Duration timeout, Duration poll, java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + ": not within " + timeout.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(poll.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(what + ": interrupted", e);
+      }
+    }
   }
 
   private static boolean reachable(String host, int port) {
