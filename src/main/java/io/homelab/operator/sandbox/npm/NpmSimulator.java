@@ -15,10 +15,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -30,6 +32,10 @@ import java.util.UUID;
  * its own keys merged into {@code meta}. Failures on request: a domain whose nginx config fails
  * ({@code nginx_online: false}), a create that saves the row and answers 500, and through {@link
  * #server()} 5xx replies and hanging requests.
+ *
+ * <p>Optionally with a real data plane ({@link #dataPlane(NginxDataPlane)}): nginx then serves the
+ * enabled proxy hosts, and what {@code nginx -t} says of a host is its {@code meta.nginx_online}
+ * and {@code meta.nginx_err}.
  */
 public final class NpmSimulator implements AutoCloseable {
 
@@ -58,6 +64,8 @@ public final class NpmSimulator implements AutoCloseable {
   private final Map<HostKind, TreeMap<Integer, ObjectNode>> hosts = new HashMap<>();
   private final Map<HostKind, Integer> lastIds = new HashMap<>();
   private final Map<String, String> nginxErrors = new HashMap<>();
+  private final Set<Integer> failedByInjection = new HashSet<>();
+  private NginxDataPlane dataPlane;
   private Duration tokenLifetime = Duration.ofHours(24);
   private int failAfterSave;
 
@@ -121,6 +129,21 @@ public final class NpmSimulator implements AutoCloseable {
     server.locked(() -> nginxErrors.put(domain.toLowerCase(Locale.ROOT), error));
   }
 
+  /**
+   * From now on, real nginx serves the enabled proxy hosts (null: none again); the current ones are
+   * written at once, and so is every change to them, before the request that made it is answered. A
+   * host {@link #failNginx} refuses is not handed to nginx, and keeps the injected error. The
+   * caller starts and stops the data plane.
+   */
+  public void dataPlane(NginxDataPlane plane) {
+    server.locked(
+        () -> {
+          dataPlane = plane;
+          syncDataPlane();
+          return null;
+        });
+  }
+
   /** The next {@code count} proxy-host creates save the row and then answer 500. */
   public void failAfterSave(int count) {
     server.locked(() -> failAfterSave = count);
@@ -133,8 +156,11 @@ public final class NpmSimulator implements AutoCloseable {
           ObjectNode host = newHost(kind);
           host.setAll(fields);
           host.set("domain_names", SimulatorServer.JSON.createArrayNode().add(domain));
-          refreshNginx(host);
+          refreshNginx(kind, host);
           hosts.get(kind).put(host.get("id").asInt(), host);
+          if (kind == HostKind.PROXY) {
+            syncDataPlane();
+          }
           return host.get("id").asInt();
         });
   }
@@ -236,8 +262,9 @@ public final class NpmSimulator implements AutoCloseable {
     ObjectNode host = newHost(HostKind.PROXY);
     ObjectNode body = (ObjectNode) request.body().deepCopy();
     host.setAll(body);
-    refreshNginx(host);
+    refreshNginx(HostKind.PROXY, host);
     hosts.get(HostKind.PROXY).put(host.get("id").asInt(), host);
+    syncDataPlane();
     if (failAfterSave > 0) {
       failAfterSave--;
       return error(500, "Internal Error");
@@ -253,7 +280,7 @@ public final class NpmSimulator implements AutoCloseable {
     }
     ObjectNode host = newHost(kind);
     host.setAll((ObjectNode) request.body().deepCopy());
-    refreshNginx(host);
+    refreshNginx(kind, host);
     hosts.get(kind).put(host.get("id").asInt(), host);
     return ok(host.deepCopy());
   }
@@ -266,13 +293,16 @@ public final class NpmSimulator implements AutoCloseable {
     }
     host.setAll((ObjectNode) body.deepCopy());
     host.put("modified_on", now());
-    refreshNginx(host);
+    refreshNginx(HostKind.PROXY, host);
+    syncDataPlane();
     return ok(host.deepCopy());
   }
 
   /** {@code DELETE /api/nginx/proxy-hosts/{hostID}}. */
   private Response delete(ObjectNode host) {
     hosts.get(HostKind.PROXY).remove(host.get("id").asInt());
+    failedByInjection.remove(host.get("id").asInt());
+    syncDataPlane();
     return ok(BooleanNode.TRUE);
   }
 
@@ -283,7 +313,8 @@ public final class NpmSimulator implements AutoCloseable {
     }
     host.put("enabled", enabled);
     host.put("modified_on", now());
-    refreshNginx(host);
+    refreshNginx(HostKind.PROXY, host);
+    syncDataPlane();
     return ok(BooleanNode.TRUE);
   }
 
@@ -344,7 +375,7 @@ public final class NpmSimulator implements AutoCloseable {
   }
 
   /** NPM writes its own keys into meta after each change, next to whatever the client put there. */
-  private void refreshNginx(ObjectNode host) {
+  private void refreshNginx(HostKind kind, ObjectNode host) {
     if (!host.path("meta").isObject()) {
       host.putObject("meta");
     }
@@ -356,12 +387,42 @@ public final class NpmSimulator implements AutoCloseable {
         errors.add(error);
       }
     }
-    meta.put("nginx_online", errors.isEmpty());
-    if (errors.isEmpty()) {
+    if (kind == HostKind.PROXY) {
+      if (errors.isEmpty()) {
+        failedByInjection.remove(host.get("id").asInt());
+      } else {
+        failedByInjection.add(host.get("id").asInt());
+      }
+    }
+    nginxStatus(meta, errors.isEmpty() ? null : String.join("\n", errors));
+  }
+
+  private static void nginxStatus(ObjectNode meta, String error) {
+    meta.put("nginx_online", error == null);
+    if (error == null) {
       meta.putNull("nginx_err");
     } else {
-      meta.put("nginx_err", String.join("\n", errors));
+      meta.put("nginx_err", error);
     }
+  }
+
+  /**
+   * After every change to the proxy hosts, with the state locked: the data plane serves the enabled
+   * ones that no injected failure holds back, and what nginx says of each goes into its meta.
+   */
+  private void syncDataPlane() {
+    if (dataPlane == null) {
+      return;
+    }
+    Map<Integer, ObjectNode> served = new TreeMap<>(hosts.get(HostKind.PROXY));
+    served.keySet().removeAll(failedByInjection);
+    Map<Integer, String> refused = dataPlane.apply(served);
+    served.forEach(
+        (id, host) -> {
+          if (host.path("enabled").asBoolean(true)) {
+            nginxStatus((ObjectNode) host.get("meta"), refused.get(id));
+          }
+        });
   }
 
   private static Optional<Response> validate(String operation, JsonNode body) {
