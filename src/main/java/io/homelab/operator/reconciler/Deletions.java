@@ -7,6 +7,7 @@ import io.homelab.operator.api.HomelabStatus;
 import io.homelab.operator.status.ConditionSet;
 import io.homelab.operator.status.ConditionType;
 import io.homelab.operator.status.Reason;
+import io.homelab.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,6 +114,54 @@ public class Deletions {
       }
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+  }
+
+  /**
+   * The deletion waits for what {@code message} says while the object keeps working for its
+   * dependents (an Edge still takes its Routes' records and Caddy routes away, and its Tunnels'
+   * peers): {@code status} is what that work found, its Ready turned False with the message, and it
+   * is written whenever it changed, not only when the message did.
+   */
+  public <S extends HomelabStatus> DeleteControl waitingWhileWorking(
+      CustomResource<?, S> object,
+      Context<?> context,
+      S status,
+      String message,
+      java.time.Duration recheck) {
+    Condition ready = readyOf(object);
+    if (ready == null || !message.equals(ready.getMessage())) {
+      events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);
+    }
+    long generation =
+        object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
+    ConditionSet conditions =
+        ConditionSet.after(
+            object.getStatus() == null ? null : object.getStatus().getConditions(),
+            generation,
+            clock);
+    if (status.getConditions() != null) {
+      status.getConditions().stream()
+          .filter(c -> !ConditionType.READY.equals(c.getType()))
+          .forEach(conditions::keep);
+    }
+    conditions.setFalse(ConditionType.READY, Reason.WAITING_FOR_DEPENDENTS, message);
+    status.setConditions(conditions.toList());
+    if (object.getStatus() == null || StatusWriter.differs(object.getStatus(), status)) {
+      try {
+        context
+            .getClient()
+            .resource(object)
+            .editStatus(
+                current -> {
+                  current.setStatus(status);
+                  return current;
+                });
+      } catch (KubernetesClientException e) {
+        LOG.warnf("Could not write the waiting status: %s", e.getMessage());
+      }
+    }
+    return DeleteControl.noFinalizerRemoval()
+        .rescheduleAfter(recheck.compareTo(RECHECK) < 0 ? recheck : RECHECK);
   }
 
   /** The cleanup is complete: the finalizer goes. */

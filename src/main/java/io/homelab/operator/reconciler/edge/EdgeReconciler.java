@@ -136,115 +136,128 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Override
   public UpdateControl<Edge> reconcile(Edge edge, Context<Edge> context) {
     try {
-      String namespace = edge.getMetadata().getNamespace();
-      Verdict resolved =
-          References.checkSecrets(
-                  namespace, SecretUses.of(edge), Sources.secretKeys(context, namespace))
-              .orElse(References.resolved("The Secrets are there"));
-      List<Verdict> verdicts = new ArrayList<>();
-      verdicts.add(Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"));
-      verdicts.add(resolved);
-      EdgeStatus status = carryOver(edge.getStatus());
-      List<Tunnel> tunnels = tunnelsOf(edge, context);
-      status.setTunnels(tunnels.size());
-      status.setRoutes(
-          tunnels.stream()
-              .mapToInt(
-                  t ->
-                      Sources.cache(context, Route.class, "routes")
-                          .byIndex(BY_TUNNEL, Sources.key(t))
-                          .size())
-              .sum());
-      // One poll serves WireGuard and Caddy: the shorter of their intervals.
-      Duration next =
-          settings.poll().wireguard().compareTo(settings.poll().caddy()) < 0
-              ? settings.poll().wireguard()
-              : settings.poll().caddy();
-      List<String> hops = new ArrayList<>(HOPS);
-      if (edge.getSpec().getDns() != null) {
-        hops.add(ConditionType.DNS_READY);
-      }
-      if (resolved.holds()) {
-        List<Route> routes = routesOf(tunnels, context);
-        Drive drive = drive(edge, context, tunnels, status);
-        verdicts.addAll(drive.verdicts());
-        // Outside-in first: records of Routes no longer exposed go before their Caddy routes.
-        Set<String> servedBefore =
-            edge.getStatus() == null || edge.getStatus().getServedHostnames() == null
-                ? Set.of()
-                : Set.copyOf(edge.getStatus().getServedHostnames());
-        DnsStep.Outcome dns =
-            edge.getSpec().getDns() == null
-                ? null
-                : dns(
-                    edge,
-                    context,
-                    routes,
-                    r -> publishable(r) && servedBefore.contains(r.getSpec().getHostname()));
-        if (drive.verdicts().get(0).holds()) {
-          DnsStep.Outcome firstPass = dns;
-          List<Route> serve =
-              routes.stream()
-                  .filter(
-                      r ->
-                          exposable(r)
-                              || (firstPass != null
-                                  && firstPass.published(r.getSpec().getHostname())))
-                  .toList();
-          drive = drive.and(caddy(edge, context, tunnels, status, serve));
-          verdicts.add(drive.verdicts().get(drive.verdicts().size() - 1));
-          // Inside-out for the rest: a name gets its records once Caddy serves it.
-          Set<String> servedNow =
-              status.getServedHostnames() == null
-                  ? Set.of()
-                  : Set.copyOf(status.getServedHostnames());
-          if (dns != null
-              && !dns.failed()
-              && dns.retryAfter() == null
-              && routes.stream()
-                  .anyMatch(
-                      r ->
-                          publishable(r)
-                              && servedNow.contains(r.getSpec().getHostname())
-                              && !servedBefore.contains(r.getSpec().getHostname()))) {
-            dns =
-                dns(
-                    edge,
-                    context,
-                    routes,
-                    r -> publishable(r) && servedNow.contains(r.getSpec().getHostname()));
-          }
-        } else if (edge.getStatus() != null) {
-          // Caddy was not reached: what it serves is what it served.
-          status.setServedHostnames(edge.getStatus().getServedHostnames());
-        }
-        if (dns != null) {
-          verdicts.add(dns.verdict());
-          status.setDnsNames(dns.names().isEmpty() ? null : dns.names());
-          if (dns.zoneId() != null) {
-            status.setDnsZoneId(dns.zoneId());
-          }
-          if (dns.retryAfter() != null && dns.retryAfter().compareTo(next) < 0) {
-            next = dns.retryAfter();
-          }
-          drive = drive.and(new Drive(List.of(), dns.failed()));
-        }
-        if (drive.failed()) {
-          next = failures.failed(edge);
-        } else {
-          failures.succeeded(edge);
-        }
-      }
-      StatusAssembly.assemble(
-          edge, status, clock, verdicts, hops, PENDING_HOPS, suspension.of(edge));
+      Pass pass = pass(edge, context);
       SecretHolds.hold(edge, context);
-      return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(next);
+      return StatusWriter.patchIfChanged(edge, pass.status()).rescheduleAfter(pass.next());
     } catch (RuntimeException e) {
       EdgeStatus status =
           StatusAssembly.failed(
               edge, carryOver(edge.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
       return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(failures.failed(edge));
     }
+  }
+
+  /** What one pass over the Edge found and did: its status, and when to come back. */
+  record Pass(EdgeStatus status, Duration next) {}
+
+  /**
+   * One pass over the VPS and the zone for the Edge's Tunnels and Routes: WireGuard, then DNS
+   * removals, Caddy, and the records of names Caddy now serves. It runs while the Edge is deleted
+   * too, as long as it waits for its Tunnels: their peers, and their Routes' records and Caddy
+   * routes, go through it.
+   */
+  private Pass pass(Edge edge, Context<Edge> context) {
+    String namespace = edge.getMetadata().getNamespace();
+    Verdict resolved =
+        References.checkSecrets(
+                namespace, SecretUses.of(edge), Sources.secretKeys(context, namespace))
+            .orElse(References.resolved("The Secrets are there"));
+    List<Verdict> verdicts = new ArrayList<>();
+    verdicts.add(Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"));
+    verdicts.add(resolved);
+    EdgeStatus status = carryOver(edge.getStatus());
+    List<Tunnel> tunnels = tunnelsOf(edge, context);
+    status.setTunnels(tunnels.size());
+    status.setRoutes(
+        tunnels.stream()
+            .mapToInt(
+                t ->
+                    Sources.cache(context, Route.class, "routes")
+                        .byIndex(BY_TUNNEL, Sources.key(t))
+                        .size())
+            .sum());
+    // One poll serves WireGuard and Caddy: the shorter of their intervals.
+    Duration next =
+        settings.poll().wireguard().compareTo(settings.poll().caddy()) < 0
+            ? settings.poll().wireguard()
+            : settings.poll().caddy();
+    List<String> hops = new ArrayList<>(HOPS);
+    if (edge.getSpec().getDns() != null) {
+      hops.add(ConditionType.DNS_READY);
+    }
+    if (resolved.holds()) {
+      List<Route> routes = routesOf(tunnels, context);
+      Drive drive = drive(edge, context, tunnels, status);
+      verdicts.addAll(drive.verdicts());
+      // Outside-in first: records of Routes no longer exposed go before their Caddy routes.
+      Set<String> servedBefore =
+          edge.getStatus() == null || edge.getStatus().getServedHostnames() == null
+              ? Set.of()
+              : Set.copyOf(edge.getStatus().getServedHostnames());
+      DnsStep.Outcome dns =
+          edge.getSpec().getDns() == null
+              ? null
+              : dns(
+                  edge,
+                  context,
+                  routes,
+                  r -> publishable(r) && servedBefore.contains(r.getSpec().getHostname()));
+      if (drive.verdicts().get(0).holds()) {
+        DnsStep.Outcome firstPass = dns;
+        List<Route> serve =
+            routes.stream()
+                .filter(
+                    r ->
+                        exposable(r)
+                            || (firstPass != null
+                                && firstPass.published(r.getSpec().getHostname())))
+                .toList();
+        drive = drive.and(caddy(edge, context, tunnels, status, serve));
+        verdicts.add(drive.verdicts().get(drive.verdicts().size() - 1));
+        // Inside-out for the rest: a name gets its records once Caddy serves it.
+        Set<String> servedNow =
+            status.getServedHostnames() == null
+                ? Set.of()
+                : Set.copyOf(status.getServedHostnames());
+        if (dns != null
+            && !dns.failed()
+            && dns.retryAfter() == null
+            && routes.stream()
+                .anyMatch(
+                    r ->
+                        publishable(r)
+                            && servedNow.contains(r.getSpec().getHostname())
+                            && !servedBefore.contains(r.getSpec().getHostname()))) {
+          dns =
+              dns(
+                  edge,
+                  context,
+                  routes,
+                  r -> publishable(r) && servedNow.contains(r.getSpec().getHostname()));
+        }
+      } else if (edge.getStatus() != null) {
+        // Caddy was not reached: what it serves is what it served.
+        status.setServedHostnames(edge.getStatus().getServedHostnames());
+      }
+      if (dns != null) {
+        verdicts.add(dns.verdict());
+        status.setDnsNames(dns.names().isEmpty() ? null : dns.names());
+        if (dns.zoneId() != null) {
+          status.setDnsZoneId(dns.zoneId());
+        }
+        if (dns.retryAfter() != null && dns.retryAfter().compareTo(next) < 0) {
+          next = dns.retryAfter();
+        }
+        drive = drive.and(new Drive(List.of(), dns.failed()));
+      }
+      if (drive.failed()) {
+        next = failures.failed(edge);
+      } else {
+        failures.succeeded(edge);
+      }
+    }
+    StatusAssembly.assemble(edge, status, clock, verdicts, hops, PENDING_HOPS, suspension.of(edge));
+    return new Pass(status, next);
   }
 
   /** The hop verdicts of one pass over the VPS, and whether it failed. */
@@ -599,7 +612,18 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               List<String> tunnels =
                   tunnelsOf(edge, context).stream().map(Sources::key).sorted().toList();
               if (!tunnels.isEmpty()) {
-                return deletions.waitFor(edge, context, EdgeStatus::new, "Tunnels", tunnels);
+                String message =
+                    "Deletion waits for Tunnels "
+                        + String.join(", ", tunnels)
+                        + " to be deleted first";
+                try {
+                  Pass pass = pass(edge, context);
+                  return deletions.waitingWhileWorking(
+                      edge, context, pass.status(), message, pass.next());
+                } catch (RuntimeException e) {
+                  LOG.warnf("Edge %s: %s", Sources.key(edge), e);
+                  return deletions.waitFor(edge, context, EdgeStatus::new, "Tunnels", tunnels);
+                }
               }
               if (edge.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
                 release(edge);
