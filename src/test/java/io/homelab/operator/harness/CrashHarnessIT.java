@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.homelab.operator.api.schema.Crds;
+import io.homelab.operator.sandbox.kube.SandboxApiServer;
+import io.homelab.operator.sandbox.kube.ServerSideApplyDispatcher;
 import io.homelab.operator.testing.OfflineSamples;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +43,7 @@ class CrashHarnessIT {
   static final Duration WORK_DEADLINE = Duration.ofSeconds(60);
   static final List<String> KINDS = List.of("Edge", "Tunnel", "Guest", "Route");
 
-  private MockApiServer api;
+  private SandboxApiServer api;
   private OperatorProcess operator;
 
   @AfterEach
@@ -63,7 +65,7 @@ class CrashHarnessIT {
     Map<String, JsonNode> specs = homelabSpecs(samples);
     assertThat(specs).as("homelab.io objects in k8s-samples/").hasSizeGreaterThanOrEqualTo(4);
 
-    api = MockApiServer.startWithCrds();
+    api = SandboxApiServer.start(SandboxApiServer.readCrds(Crds.files(Crds.CRD_DIR, ".yml")));
     KubernetesClient client = api.client();
     operator = OperatorProcess.against("crash", api.url(), NAMESPACE).start();
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.homelab.operator.api.guest.Guest;
 import io.homelab.operator.api.schema.Crds;
+import io.homelab.operator.sandbox.kube.SandboxApiServer;
 import io.homelab.operator.sandbox.proxmox.ProxmoxSimulator;
 import io.homelab.operator.sandbox.proxmox.SimulatedCluster.SimGuest;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class GuestCrashIT {
   static final Duration DEADLINE = Duration.ofSeconds(60);
 
   private ProxmoxSimulator pve;
-  private MockApiServer api;
+  private SandboxApiServer api;
   private OperatorProcess operator;
 
   @AfterEach
@@ -55,7 +56,7 @@ class GuestCrashIT {
     pve = ProxmoxSimulator.start(TOKEN, "crash-token-secret", Duration.ofMillis(50), "pve1");
     pve.cluster().addTemplate("pve1", 9000, "qemu", "debian-12-cloud");
     pve.cluster().holdTasks(true);
-    api = MockApiServer.startWithCrds();
+    api = SandboxApiServer.start(SandboxApiServer.readCrds(Crds.files(Crds.CRD_DIR, ".yml")));
     KubernetesClient client = api.client();
     client
         .resource(

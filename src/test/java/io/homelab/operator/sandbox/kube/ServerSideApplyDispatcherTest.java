@@ -1,4 +1,4 @@
-package io.homelab.operator.harness;
+package io.homelab.operator.sandbox.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +22,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.homelab.operator.api.schema.Crds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-/** The server-side apply emulation of the crash harness's mock API server. */
+/** The server-side apply emulation of the sandbox API server. */
 class ServerSideApplyDispatcherTest {
 
   static final ResourceDefinitionContext EDGES =
@@ -47,12 +48,12 @@ class ServerSideApplyDispatcherTest {
           .build();
   static final String NS = "apply";
 
-  static MockApiServer api;
+  static SandboxApiServer api;
   static KubernetesClient client;
 
   @BeforeAll
   static void startServer() {
-    api = MockApiServer.startWithCrds();
+    api = SandboxApiServer.start(SandboxApiServer.readCrds(Crds.files(Crds.CRD_DIR, ".yml")));
     client = api.client();
   }
 

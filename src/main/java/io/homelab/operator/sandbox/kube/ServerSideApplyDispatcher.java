@@ -1,4 +1,4 @@
-package io.homelab.operator.harness;
+package io.homelab.operator.sandbox.kube;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -98,7 +98,9 @@ import java.util.function.Supplier;
  */
 public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
 
-  static final String APPLY_PATCH = "application/apply-patch+yaml";
+  /** The Content-Type of a server-side apply. */
+  public static final String APPLY_PATCH = "application/apply-patch+yaml";
+
   private static final String STATUS_SUFFIX = "/status";
   private static final String SELF_SUBJECT_RULES_REVIEWS =
       "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
@@ -141,7 +143,9 @@ public class ServerSideApplyDispatcher extends KubernetesCrudDispatcher {
               + ")");
       return new MockResponse()
           .setResponseCode(503)
-          .setBody(statusBody(503, "ServiceUnavailable", "write held by the crash harness"))
+          .setBody(
+              statusBody(
+                  503, "ServiceUnavailable", "write held on request (holdStatusWritesAfter)"))
           .setBodyDelay(HELD_ANSWER_DELAY);
     }
     return super.dispatch(request);
