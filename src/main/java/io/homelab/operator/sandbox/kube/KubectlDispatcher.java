@@ -42,6 +42,8 @@ import java.util.Optional;
  *   <li>As a real server: a Secret's {@code stringData} is merged into {@code data} (base64) on
  *       every write and never stored, a Secret without {@code type} is {@code Opaque}, and a new
  *       Namespace is {@code Active}. A 404 without a body gets a Status saying what was not found.
+ *   <li>Deleting a Namespace deletes what is in it, refuses new content, and removes the Namespace
+ *       once it is empty ({@link NamespaceLifecycle}).
  *   <li>A watch that is a plain HTTP request (kubectl's; fabric8 clients watch over WebSocket,
  *       which the CRUD store serves) is answered after a short delay with 410 Gone, so that the
  *       client lists again: kubectl's {@code delete}, which waits for finalizers, then sees the
@@ -62,6 +64,7 @@ final class KubectlDispatcher extends Dispatcher {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final ServerSideApplyDispatcher store;
+  private final NamespaceLifecycle namespaces;
   private final ObjectNode version;
   private final Clock clock;
   private volatile String serverAddress = "127.0.0.1:443";
@@ -70,6 +73,7 @@ final class KubectlDispatcher extends Dispatcher {
     this.store = store;
     this.version = version;
     this.clock = clock;
+    this.namespaces = new NamespaceLifecycle(store, this::types);
   }
 
   /** The {@code host:port} that {@code /api} names as the server's address. */
@@ -117,6 +121,22 @@ final class KubectlDispatcher extends Dispatcher {
             "BadRequest",
             "the sandbox API server does not do server-side dry runs: use --dry-run=client");
       }
+      if (target != null && target.isCore("namespaces") && target.subresource() == null) {
+        if (request.method() == HttpMethod.DELETE && target.name() != null) {
+          MockResponse deleted = namespaces.delete(target.name());
+          return deleted != null ? deleted : notFound(target);
+        }
+      } else if (target != null
+          && target.namespace() != null
+          && request.method() == HttpMethod.POST
+          && namespaces.terminating(target.namespace())) {
+        return status(
+            403,
+            "Forbidden",
+            "unable to create new content in namespace "
+                + target.namespace()
+                + " because it is being terminated");
+      }
       RecordedRequest forwarded = rewrite(request, target);
       boolean itemWrite =
           target != null
@@ -126,6 +146,12 @@ final class KubectlDispatcher extends Dispatcher {
       MockResponse response = store.dispatch(forwarded);
       if (response.getWebSocketListener() != null) {
         return response;
+      }
+      if (target != null
+          && target.namespace() != null
+          && request.method() != HttpMethod.GET
+          && response.code() / 100 == 2) {
+        namespaces.finishIfEmpty(target.namespace());
       }
       if (response.code() == 404 && bodyOf(response).isEmpty()) {
         return notFound(target);

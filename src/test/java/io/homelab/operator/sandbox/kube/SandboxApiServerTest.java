@@ -213,6 +213,53 @@ class SandboxApiServerTest {
   }
 
   @Test
+  void deletingANamespaceDeletesItsContentAndThenTheNamespace() throws IOException {
+    String doomed = "doomed";
+    Path file = dir.resolve("doomed.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: doomed
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata:
+          name: token
+          namespace: doomed
+        stringData:
+          token: abc
+        ---
+        """
+            + route("kept", doomed, "kept.example.com"));
+    kubectl("apply", "-f", file.toString()).assertSucceeded();
+    var routes = client.genericKubernetesResources(ROUTES).inNamespace(doomed);
+    GenericKubernetesResource kept = routes.withName("kept").get();
+    kept.getMetadata().setFinalizers(List.of("homelab.io/test"));
+    routes.resource(kept).update();
+
+    assertThat(kubectl("delete", "namespace", doomed, "--wait=false").assertSucceeded().out())
+        .isEqualTo("namespace \"doomed\" deleted\n");
+
+    assertThat(client.secrets().inNamespace(doomed).list().getItems()).isEmpty();
+    assertThat(routes.withName("kept").get().getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(client.namespaces().withName(doomed).get().getStatus().getPhase())
+        .isEqualTo("Terminating");
+    Files.writeString(file, route("late", doomed, "late.example.com"));
+    Kubectl late = kubectl("apply", "-f", file.toString());
+    assertThat(late.exitValue()).isEqualTo(1);
+    assertThat(late.err()).contains("because it is being terminated");
+
+    GenericKubernetesResource deleting = routes.withName("kept").get();
+    deleting.getMetadata().setFinalizers(List.of());
+    routes.resource(deleting).update();
+    assertThat(routes.withName("kept").get()).isNull();
+    assertThat(client.namespaces().withName(doomed).get()).isNull();
+  }
+
+  @Test
   void explainShowsTheFieldDescriptionsOfTheCrd() {
     Kubectl explain = kubectl("explain", "route.spec.backend").assertSucceeded();
 
@@ -344,12 +391,16 @@ class SandboxApiServerTest {
   }
 
   static String route(String name, String hostname) {
+    return route(name, NAMESPACE, hostname);
+  }
+
+  static String route(String name, String namespace, String hostname) {
     return """
         apiVersion: homelab.io/v1alpha1
         kind: Route
         metadata:
           name: %s
-          namespace: homelab
+          namespace: %s
         spec:
           hostname: %s
           tunnelRef:
@@ -357,7 +408,7 @@ class SandboxApiServerTest {
           backend:
             address: 192.168.1.30:8080
         """
-        .formatted(name, hostname);
+        .formatted(name, namespace, hostname);
   }
 
   static String oneLine(String text) {
