@@ -121,7 +121,9 @@ final class OperatorChild implements AutoCloseable {
       try {
         HttpURLConnection connection =
             (HttpURLConnection)
-                URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready").toURL().openConnection();
+                URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")
+                    .toURL()
+                    .openConnection();
         connection.setConnectTimeout(500);
         connection.setReadTimeout(2000);
         if (connection.getResponseCode() == 200) {
@@ -137,7 +139,8 @@ final class OperatorChild implements AutoCloseable {
         throw new IllegalStateException("interrupted while the operator started", e);
       }
     }
-    throw new IllegalStateException("the operator was not ready within " + timeout.toSeconds() + " s");
+    throw new IllegalStateException(
+        "the operator was not ready within " + timeout.toSeconds() + " s");
   }
 
   private static void pump(Process process, Path log, PrintStream out) {

@@ -191,7 +191,8 @@ public final class Sandbox implements AutoCloseable {
     out.println("Proxmox VE       " + pve.url());
     out.println("NPM              " + npm.apiUrl() + "   (nginx in " + lab.homeNs + ")");
     out.println("Cloudflare       " + cloudflare.apiUrl() + "   zone " + ZONE);
-    out.println("Edge (VPS)       ssh " + lab.sshHost + ":" + NetnsLab.SSH_PORT + " in " + lab.edgeNs);
+    out.println(
+        "Edge (VPS)       ssh " + lab.sshHost + ":" + NetnsLab.SSH_PORT + " in " + lab.edgeNs);
     out.println("Endpoints        " + dir.resolve("endpoints.json"));
     out.println();
     out.println("Try:");
@@ -277,7 +278,8 @@ public final class Sandbox implements AutoCloseable {
         .put("caddyRoot", caddyRoot().toString());
     try {
       Files.writeString(
-          dir.resolve("endpoints.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+          dir.resolve("endpoints.json"),
+          json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -295,7 +297,8 @@ public final class Sandbox implements AutoCloseable {
     try (Stream<Path> files = Files.list(Path.of("crds"))) {
       return files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read crds/ (start the sandbox in the project root)", e);
+      throw new UncheckedIOException(
+          "cannot read crds/ (start the sandbox in the project root)", e);
     }
   }
 
