@@ -62,18 +62,7 @@ final class OperatorChild implements AutoCloseable {
               .directory(workDir.toFile())
               .redirectErrorStream(true);
       Map<String, String> environment = builder.environment();
-      environment
-          .keySet()
-          .removeIf(
-              key ->
-                  key.startsWith("QUARKUS_")
-                      || key.startsWith("HOMELAB_")
-                      || key.startsWith("KUBE")
-                      || key.endsWith("JAVA_OPTIONS")
-                      || key.equals("JAVA_TOOL_OPTIONS"));
-      environment.put("KUBECONFIG", workDir.resolve("no-kubeconfig").toString());
-      environment.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-      environment.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+      OperatorEnvironment.isolate(environment, workDir);
       environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
       environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
       environment.putAll(settings);

@@ -138,19 +138,8 @@ public final class OperatorProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
       Map<String, String> environment = builder.environment();
-      environment
-          .keySet()
-          .removeIf(
-              key ->
-                  key.startsWith("QUARKUS_")
-                      || key.startsWith("HOMELAB_")
-                      || key.startsWith("KUBE")
-                      || key.endsWith("JAVA_OPTIONS")
-                      || key.equals("JAVA_TOOL_OPTIONS"));
       // Never the developer's cluster: no kubeconfig, no in-cluster service account.
-      environment.put("KUBECONFIG", workDir.resolve("no-kubeconfig").toString());
-      environment.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-      environment.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+      io.homelab.operator.sandbox.OperatorEnvironment.isolate(environment, workDir);
       environment.putAll(settings);
       environment.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
       process = builder.start();
