@@ -338,7 +338,7 @@ public final class SimulatedEdge implements AutoCloseable {
   }
 
   /** Local port forwards ({@code direct-tcpip}) to loopback addresses; nothing else. */
-  private static final class LoopbackForwardsOnly extends RejectAllForwardingFilter {
+  static final class LoopbackForwardsOnly extends RejectAllForwardingFilter {
 
     @Override
     public boolean canConnect(Type type, SshdSocketAddress address, Session session) {

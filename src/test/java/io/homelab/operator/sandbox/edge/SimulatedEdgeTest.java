@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +171,33 @@ class SimulatedEdgeTest {
           .hasMessageContaining("login");
     } finally {
       other.close();
+    }
+  }
+
+  @Test
+  void onlyLocalForwardsToLoopbackAreAllowed() {
+    SimulatedEdge.LoopbackForwardsOnly filter = new SimulatedEdge.LoopbackForwardsOnly();
+    TcpForwardingFilter.Type direct = TcpForwardingFilter.Type.Direct;
+    assertThat(filter.canConnect(direct, new SshdSocketAddress("localhost", 2019), null)).isTrue();
+    assertThat(filter.canConnect(direct, new SshdSocketAddress("127.0.0.1", 2019), null)).isTrue();
+    assertThat(filter.canConnect(direct, new SshdSocketAddress("::1", 2019), null)).isTrue();
+    assertThat(filter.canConnect(direct, new SshdSocketAddress("192.0.2.1", 80), null)).isFalse();
+    assertThat(
+            filter.canConnect(
+                TcpForwardingFilter.Type.Forwarded, new SshdSocketAddress("127.0.0.1", 80), null))
+        .isFalse();
+    assertThat(filter.canListen(new SshdSocketAddress("127.0.0.1", 8080), null)).isFalse();
+  }
+
+  @Test
+  void forwardsElsewhereThanLoopbackAreRefused() throws IOException {
+    try (SshConnection connection = SshConnection.open(access)) {
+      // The forward is bound locally; the edge refuses the channel when a connection comes.
+      int local = connection.forward("192.0.2.1", 80);
+      try (Socket socket = new Socket("127.0.0.1", local)) {
+        socket.setSoTimeout(10_000);
+        assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      }
     }
   }
 
