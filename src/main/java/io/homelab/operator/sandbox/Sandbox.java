@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.homelab.operator.sandbox.cloudflare.CloudflareSimulator;
+import io.homelab.operator.sandbox.edge.LoopbackCaddy;
+import io.homelab.operator.sandbox.edge.SimulatedEdge;
 import io.homelab.operator.sandbox.kube.SandboxApiServer;
 import io.homelab.operator.sandbox.lab.NetnsLab;
 import io.homelab.operator.sandbox.lab.Sh;
@@ -24,6 +26,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -34,6 +37,10 @@ import java.util.stream.Stream;
  * application at home), with the CRDs and {@code k8s-samples/} applied and the packaged operator
  * running against all of it. Started from the project root by {@code mvn -Psandbox package}; Ctrl-C
  * stops everything it started.
+ *
+ * <p>Not as root there are no network namespaces: the edge is simulated in-process ({@link
+ * SimulatedEdge}: an SSH server on loopback with simulated {@code wg} and {@code ip}, and the real
+ * Caddy on loopback when it is installed), and home is not run.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -46,11 +53,18 @@ public final class Sandbox implements AutoCloseable {
   static final String ZONE = "example.com";
   static final String NAMESPACE = "homelab";
 
+  static final String SIMULATED_EDGE_NOTICE =
+      "not root: the edge is simulated in-process (SSH server with simulated wg and ip), home is"
+          + " not run; requests will not reach an application";
+
   private final Path dir;
   private final PrintStream out;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final boolean simulatedEdge;
   private NetnsLab lab;
+  private SimulatedEdge edge;
+  private LoopbackCaddy caddy;
   private SandboxApiServer api;
   private NpmSimulator npm;
   private CloudflareSimulator cloudflare;
@@ -61,22 +75,20 @@ public final class Sandbox implements AutoCloseable {
   private Path kubeconfig;
   private volatile boolean closed;
 
-  private Sandbox(Path dir, PrintStream out) {
+  private Sandbox(Path dir, PrintStream out, boolean simulatedEdge) {
     this.dir = dir.toAbsolutePath();
     this.out = out;
+    this.simulatedEdge = simulatedEdge;
   }
 
   public static void main(String[] args) {
     Path dir = Path.of(args.length > 0 ? args[0] : "target/sandbox");
     PrintStream out = System.out;
-    if (!"0".equals(Sh.bash("id -u").out().trim())) {
-      out.println(
-          "The sandbox runs the edge and home for real in network namespaces, which needs root"
-              + " (and the Debian packages of src/test/setup/system-packages.list). Run it as root;"
-              + " a simulated edge for other users is not part of this release.");
-      System.exit(2);
+    boolean root = "0".equals(Sh.bash("id -u").out().trim());
+    if (!root) {
+      out.println("sandbox | " + SIMULATED_EDGE_NOTICE);
     }
-    Sandbox sandbox = new Sandbox(dir, out);
+    Sandbox sandbox = new Sandbox(dir, out, !root);
     Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-stop"));
     try {
       sandbox.start();
@@ -96,25 +108,36 @@ public final class Sandbox implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    step("network namespaces: edge (sshd, Caddy), home, lan (the application), client");
-    lab = NetnsLab.start();
-    started.push(lab);
+    SandboxSamples.EdgeTargets edgeTargets;
+    if (simulatedEdge) {
+      edgeTargets = startSimulatedEdge();
+    } else {
+      step("network namespaces: edge (sshd, Caddy), home, lan (the application), client");
+      lab = NetnsLab.start();
+      started.push(lab);
+      edgeTargets = SandboxSamples.EdgeTargets.of(lab);
+    }
 
     step("Proxmox VE simulator (node pve1, template 9000)");
     pve = ProxmoxSimulator.start(PVE_TOKEN, PVE_SECRET, Duration.ofSeconds(2), "pve1");
     pve.cluster().addTemplate("pve1", 9000, "qemu", "debian-12-cloud");
     started.push(pve);
 
-    step("Nginx Proxy Manager simulator, with a real nginx at home");
+    step(
+        simulatedEdge
+            ? "Nginx Proxy Manager simulator (no nginx: home is not run)"
+            : "Nginx Proxy Manager simulator, with a real nginx at home");
     npm = new NpmSimulator(Clock.systemUTC());
     npm.addUser(NPM_IDENTITY, NPM_SECRET, false);
     started.push(npm);
-    nginx =
-        new NginxDataPlane(
-            dir.resolve("npm-nginx"), "0.0.0.0:80", List.of("ip", "netns", "exec", lab.homeNs));
-    nginx.start();
-    started.push(nginx);
-    npm.dataPlane(nginx);
+    if (!simulatedEdge) {
+      nginx =
+          new NginxDataPlane(
+              dir.resolve("npm-nginx"), "0.0.0.0:80", List.of("ip", "netns", "exec", lab.homeNs));
+      nginx.start();
+      started.push(nginx);
+      npm.dataPlane(nginx);
+    }
 
     step("Cloudflare simulator (zone " + ZONE + ")");
     cloudflare = new CloudflareSimulator(Clock.systemUTC());
@@ -136,7 +159,7 @@ public final class Sandbox implements AutoCloseable {
                     SandboxSamples.localize(
                         d,
                         new SandboxSamples.Targets(
-                            lab,
+                            edgeTargets,
                             pve.connectionSecretData(),
                             npm.apiUrl().toString(),
                             NPM_IDENTITY,
@@ -161,14 +184,55 @@ public final class Sandbox implements AutoCloseable {
     operator = OperatorChild.start(settings, dir.resolve("operator"), out);
     started.push(operator);
 
-    step("home's end of the tunnel, from the Secret the operator writes");
-    homeUp(Duration.ofMinutes(2));
+    if (!simulatedEdge) {
+      step("home's end of the tunnel, from the Secret the operator writes");
+      homeUp(Duration.ofMinutes(2));
+    }
     writeEndpoints();
+  }
+
+  /** The edge in-process, and Caddy on loopback when it is installed. */
+  private SandboxSamples.EdgeTargets startSimulatedEdge() {
+    step("simulated edge: SSH server on loopback with simulated wg, wg-quick and ip");
+    edge = SimulatedEdge.start(dir.resolve("edge"));
+    started.push(edge);
+    Optional<Path> caddyBinary = LoopbackCaddy.find();
+    String adminAddress;
+    String listen;
+    if (caddyBinary.isPresent()) {
+      step("caddy (" + caddyBinary.get() + ") with its admin API on loopback");
+      caddy = LoopbackCaddy.start(caddyBinary.get(), dir.resolve("edge-caddy"));
+      started.push(caddy);
+      adminAddress = caddy.adminAddress();
+      listen = SimulatedEdge.HOST + ":" + caddy.httpsPort();
+    } else {
+      out.println(
+          "sandbox | caddy is not on the PATH: the Edge will show CaddyReady=False (install"
+              + " Caddy to see the operator program it)");
+      // Nothing listens there: the operator's forward to it fails, as with a VPS without Caddy.
+      adminAddress = SimulatedEdge.HOST + ":" + freePort();
+      listen = SimulatedEdge.HOST + ":" + freePort();
+    }
+    return new SandboxSamples.EdgeTargets(
+        SimulatedEdge.HOST,
+        SimulatedEdge.HOST,
+        edge.port(),
+        edge.hostKey(),
+        edge.clientKey(),
+        "wg0",
+        adminAddress,
+        listen,
+        null,
+        null);
   }
 
   /** The banner: what runs, and the commands to try. */
   void banner() {
     String kubectl = "kubectl --kubeconfig " + kubeconfig;
+    if (simulatedEdge) {
+      simulatedBanner(kubectl);
+      return;
+    }
     String curl =
         "ip netns exec "
             + lab.clientNs
@@ -201,6 +265,39 @@ public final class Sandbox implements AutoCloseable {
     out.println("  " + kubectl + " describe rt app");
     out.println("  " + kubectl + " explain route.spec.backend");
     out.println("  " + curl);
+    out.println("  " + kubectl + " apply -f <your-route.yaml>   (and delete -f)");
+    out.println("Ctrl-C stops everything the sandbox started.");
+    out.println("===================================================================");
+  }
+
+  private void simulatedBanner(String kubectl) {
+    out.println();
+    out.println("==================== homelab-operator sandbox ====================");
+    out.println(SIMULATED_EDGE_NOTICE);
+    out.println("Kubernetes API   " + api.url() + "   kubeconfig " + kubeconfig);
+    out.println("Proxmox VE       " + pve.url());
+    out.println("NPM              " + npm.apiUrl() + "   (no nginx: home is not run)");
+    out.println("Cloudflare       " + cloudflare.apiUrl() + "   zone " + ZONE);
+    out.println(
+        "Edge (VPS)       ssh "
+            + SimulatedEdge.HOST
+            + ":"
+            + edge.port()
+            + "   (simulated in-process, files in "
+            + edge.dir()
+            + ")");
+    out.println(
+        "Caddy            "
+            + (caddy != null
+                ? "admin " + caddy.adminAddress() + ", HTTPS " + caddy.httpsPort()
+                : "not installed: the Edge shows CaddyReady=False"));
+    out.println("Endpoints        " + dir.resolve("endpoints.json"));
+    out.println();
+    out.println("Try:");
+    out.println("  " + kubectl + " get homelab");
+    out.println("  " + kubectl + " get rt");
+    out.println("  " + kubectl + " describe edge vps");
+    out.println("  " + kubectl + " explain route.spec.backend");
     out.println("  " + kubectl + " apply -f <your-route.yaml>   (and delete -f)");
     out.println("Ctrl-C stops everything the sandbox started.");
     out.println("===================================================================");
@@ -258,7 +355,8 @@ public final class Sandbox implements AutoCloseable {
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
     root.put("kubeconfig", kubeconfig.toString()).put("apiServer", api.url());
-    root.put("operatorPid", operator.pid()).put("nginxPid", nginx.pid().orElse(-1));
+    root.put("operatorPid", operator.pid())
+        .put("nginxPid", nginx == null ? -1 : nginx.pid().orElse(-1));
     root.putObject("npm")
         .put("url", npm.apiUrl().toString())
         .put("identity", NPM_IDENTITY)
@@ -268,6 +366,22 @@ public final class Sandbox implements AutoCloseable {
         .put("token", CLOUDFLARE_TOKEN)
         .put("zoneId", zoneId);
     root.putObject("proxmox").put("url", pve.url());
+    if (simulatedEdge) {
+      ObjectNode simulated =
+          root.putObject("simulatedEdge")
+              .put("sshHost", SimulatedEdge.HOST)
+              .put("sshPort", edge.port())
+              .put("hostKey", edge.hostKey())
+              .put("dir", edge.dir().toString());
+      if (caddy != null) {
+        simulated
+            .put("caddyAdmin", caddy.adminAddress())
+            .put("httpsPort", caddy.httpsPort())
+            .put("caddyRoot", caddy.rootCertificate().toString());
+      }
+      write(json, root);
+      return;
+    }
     root.putObject("lab")
         .put("clientNamespace", lab.clientNs)
         .put("edgeNamespace", lab.edgeNs)
@@ -276,6 +390,10 @@ public final class Sandbox implements AutoCloseable {
         .put("edgePublicAddress", lab.edgePublicAddress)
         .put("httpsPort", NetnsLab.CADDY_HTTPS_PORT)
         .put("caddyRoot", caddyRoot().toString());
+    write(json, root);
+  }
+
+  private void write(ObjectMapper json, ObjectNode root) {
     try {
       Files.writeString(
           dir.resolve("endpoints.json"),
@@ -299,6 +417,15 @@ public final class Sandbox implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read crds/ (start the sandbox in the project root)", e);
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
     }
   }
 

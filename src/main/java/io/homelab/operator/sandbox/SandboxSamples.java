@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * The objects of {@code k8s-samples/}, pointed at the sandbox: the Secrets hold the simulators'
- * credentials and the lab's SSH key, the Edge is the lab's edge, the Tunnel's NPM is the NPM
- * simulator, the Guest's address is the lab's application server. Everything else is as a person
- * would apply it.
+ * credentials and the edge's SSH key, the Edge is the lab's edge (or the simulated one), the
+ * Tunnel's NPM is the NPM simulator, the Guest's address is the lab's application server (the
+ * sample's when the edge is simulated). Everything else is as a person would apply it.
  */
 final class SandboxSamples {
 
@@ -28,12 +28,55 @@ final class SandboxSamples {
 
   /** What the samples are pointed at. */
   record Targets(
-      NetnsLab lab,
+      EdgeTargets edge,
       Map<String, String> proxmoxSecret,
       String npmUrl,
       String npmIdentity,
       String npmSecret,
       String cloudflareToken) {}
+
+  /**
+   * The edge the Edge sample names and the home LAN the Tunnel and Guest samples name: the lab's
+   * network namespaces, or the simulated edge on loopback.
+   *
+   * @param publicAddress the Edge's public IPv4 address
+   * @param sshHost where its SSH server listens
+   * @param sshPort the SSH port
+   * @param hostKey the host key line to pin
+   * @param clientKey the private key that logs in, OpenSSH format
+   * @param interfaceName the Edge's WireGuard interface
+   * @param caddyAdminAddress Caddy's admin API as the edge sees it, or null for the default
+   * @param caddyListen the address of the operator's Caddy server
+   * @param lanNetwork the home LAN the Tunnel routes, or null to keep the sample's
+   * @param lanServer the application server's address on it (the VM Guest), or null
+   */
+  record EdgeTargets(
+      String publicAddress,
+      String sshHost,
+      int sshPort,
+      String hostKey,
+      String clientKey,
+      String interfaceName,
+      String caddyAdminAddress,
+      String caddyListen,
+      String lanNetwork,
+      String lanServer) {
+
+    /** The lab's edge and home, in network namespaces. */
+    static EdgeTargets of(NetnsLab lab) {
+      return new EdgeTargets(
+          lab.edgePublicAddress,
+          lab.sshHost,
+          NetnsLab.SSH_PORT,
+          lab.hostKey(),
+          lab.clientKey(),
+          lab.iface("wg0"),
+          null,
+          ":" + NetnsLab.CADDY_HTTPS_PORT,
+          lab.lanNetwork,
+          lab.lanServer);
+    }
+  }
 
   private SandboxSamples() {}
 
@@ -64,13 +107,13 @@ final class SandboxSamples {
     String kind = copy.path("kind").asText();
     String name = copy.path("metadata").path("name").asText();
     ObjectNode spec = copy.path("spec") instanceof ObjectNode s ? s : null;
-    NetnsLab lab = to.lab();
+    EdgeTargets edge = to.edge();
     switch (kind) {
       case "Secret" -> {
         ObjectNode data = copy.putObject("stringData");
         copy.remove("data");
         switch (name) {
-          case "vps-ssh" -> data.put("id_ed25519", lab.clientKey());
+          case "vps-ssh" -> data.put("id_ed25519", edge.clientKey());
           case "cloudflare" -> data.put("apiToken", to.cloudflareToken());
           case "npm-login" -> data.put("identity", to.npmIdentity()).put("secret", to.npmSecret());
           case "proxmox" -> to.proxmoxSecret().forEach(data::put);
@@ -78,28 +121,33 @@ final class SandboxSamples {
         }
       }
       case "Edge" -> {
-        ((ObjectNode) spec.path("publicAddress")).put("ipv4", lab.edgePublicAddress);
+        ((ObjectNode) spec.path("publicAddress")).put("ipv4", edge.publicAddress());
         ((ObjectNode) spec.path("ssh"))
-            .put("host", lab.sshHost)
-            .put("port", NetnsLab.SSH_PORT)
-            .put("hostKey", lab.hostKey());
-        ((ObjectNode) spec.path("wireguard")).put("interfaceName", lab.iface("wg0"));
+            .put("host", edge.sshHost())
+            .put("port", edge.sshPort())
+            .put("hostKey", edge.hostKey());
+        ((ObjectNode) spec.path("wireguard")).put("interfaceName", edge.interfaceName());
         ObjectNode caddy = spec.putObject("caddy");
         caddy.put("issuer", "Internal");
-        caddy.putArray("listen").add(":" + NetnsLab.CADDY_HTTPS_PORT);
+        if (edge.caddyAdminAddress() != null) {
+          caddy.put("adminAddress", edge.caddyAdminAddress());
+        }
+        caddy.putArray("listen").add(edge.caddyListen());
       }
       case "Tunnel" -> {
         ObjectNode manager = (ObjectNode) spec.path("proxyManager");
         manager.put("url", to.npmUrl());
         // NPM's nginx listens at the home end of the tunnel, port 80: the default upstream.
         manager.remove("upstream");
-        spec.putArray("allowedIPs").add(lab.lanNetwork);
+        if (edge.lanNetwork() != null) {
+          spec.putArray("allowedIPs").add(edge.lanNetwork());
+        }
       }
       case "Guest" -> {
-        if (spec.path("type").asText().equals("vm")) {
+        if (spec.path("type").asText().equals("vm") && edge.lanServer() != null) {
           ObjectNode ipv4 = (ObjectNode) spec.path("network").path("ipv4");
-          ipv4.put("address", lab.lanServer + "/24");
-          ipv4.put("gateway", lab.lanNetwork.replace(".0/24", ".1"));
+          ipv4.put("address", edge.lanServer() + "/24");
+          ipv4.put("gateway", edge.lanNetwork().replace(".0/24", ".1"));
         }
       }
       default -> {}

@@ -1,0 +1,221 @@
+package io.homelab.operator.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homelab.operator.sandbox.edge.LoopbackCaddy;
+import io.homelab.operator.sandbox.lab.Sh;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sandbox started as a user who is not root ({@code nobody}, through {@code setpriv}): it says
+ * that the edge is simulated, and the operator brings the samples to Ready against the simulated
+ * edge. Runs where the test runs as root and {@code nobody} can read the project; skipped
+ * elsewhere. The class path is copied to a folder {@code nobody} can read.
+ */
+class SandboxNotRootIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DEADLINE = Duration.ofSeconds(120);
+
+  @TempDir Path work;
+
+  private Process sandbox;
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+  @AfterEach
+  void stopAnyway() throws InterruptedException {
+    if (sandbox != null && sandbox.isAlive()) {
+      sandbox.destroy();
+      sandbox.waitFor(60, TimeUnit.SECONDS);
+      sandbox.destroyForcibly();
+    }
+  }
+
+  @Test
+  void notRootTheEdgeIsSimulatedAndEverythingBecomesReady() throws Exception {
+    assumeTrue("0".equals(Sh.bash("id -u").out().trim()), "runs as root, to become nobody");
+    assumeTrue(Sh.bash("command -v setpriv && command -v kubectl").exit() == 0, "setpriv, kubectl");
+    assumeTrue(
+        asNobody("test -r crds && test -r target/quarkus-app/quarkus-run.jar").exit() == 0,
+        "nobody can read the project");
+    String classPath = copyClassPath(work.resolve("cp"));
+    Path dir = work.resolve("run/sandbox");
+    Files.createDirectories(dir);
+    Sh.bash("chmod -R a+rX " + work + " && chown -R nobody " + work.resolve("run"))
+        .orFail("giving the folder to nobody");
+
+    sandbox =
+        new ProcessBuilder(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "env",
+                "HOME=" + work.resolve("run"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classPath,
+                Sandbox.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .start();
+    Thread reader = readOutput();
+    try {
+      await("the sandbox's banner")
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                if (!sandbox.isAlive()) {
+                  throw new AssertionError("the sandbox exited with " + sandbox.exitValue());
+                }
+                return output.stream().anyMatch(l -> l.startsWith("Ctrl-C stops everything"));
+              });
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError("the sandbox did not start; its output:\n" + tail(), e);
+    }
+    String banner = String.join("\n", output);
+    assertThat(banner).contains("sandbox | " + Sandbox.SIMULATED_EDGE_NOTICE);
+    assertThat(banner).doesNotContain("curl").doesNotContain("ip netns");
+
+    JsonNode endpoints = JSON.readTree(dir.resolve("endpoints.json").toFile());
+    String kubeconfig = endpoints.path("kubeconfig").asText();
+    boolean caddy = LoopbackCaddy.find().isPresent();
+    await("Tunnel home Ready (a handshake on the simulated edge)")
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> condition(kubeconfig, "tunnel", "home", "Ready"), "True"::equals);
+    await("Edge vps WireGuardReady")
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> condition(kubeconfig, "edge", "vps", "WireGuardReady"), "True"::equals);
+    await("Edge vps CaddyReady " + (caddy ? "True" : "False"))
+        .atMost(DEADLINE)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> condition(kubeconfig, "edge", "vps", "CaddyReady"),
+            (caddy ? "True" : "False")::equals);
+    if (caddy) {
+      await("Route app Ready")
+          .atMost(DEADLINE)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> condition(kubeconfig, "rt", "app", "Ready"), "True"::equals);
+    }
+
+    long operator = endpoints.path("operatorPid").asLong();
+    Sh.bash("kill -INT " + sandbox.pid()).orFail("Ctrl-C to the sandbox");
+    assertThat(sandbox.waitFor(90, TimeUnit.SECONDS)).as("the sandbox stopped").isTrue();
+    reader.join(5000);
+    assertThat(String.join("\n", output)).contains("The sandbox is stopped.");
+    assertThat(ProcessHandle.of(operator).map(ProcessHandle::isAlive))
+        .as("the operator after the stop")
+        .isNotEqualTo(Optional.of(true));
+    assertThat(Sh.bash("pgrep -u nobody -f " + dir + " || true").out().trim())
+        .as("processes of nobody using the sandbox's folder (caddy)")
+        .isEmpty();
+  }
+
+  private static Sh.Result asNobody(String script) {
+    return Sh.run(
+        List.of(
+            "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "bash", "-c", script),
+        null,
+        Duration.ofSeconds(10));
+  }
+
+  private static String condition(String kubeconfig, String kind, String name, String type) {
+    Sh.Result result =
+        Sh.run(
+            List.of(
+                "kubectl",
+                "--kubeconfig",
+                kubeconfig,
+                "-n",
+                Sandbox.NAMESPACE,
+                "get",
+                kind,
+                name,
+                "-o",
+                "jsonpath={.status.conditions[?(@.type==\"" + type + "\")].status}"),
+            null,
+            Duration.ofSeconds(30));
+    return result.out().trim();
+  }
+
+  /** Copies every entry of this JVM's class path into {@code to}; returns the new class path. */
+  private static String copyClassPath(Path to) throws IOException {
+    List<String> entries = new ArrayList<>();
+    int n = 0;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path from = Path.of(entry);
+      if (!Files.exists(from)) {
+        continue;
+      }
+      Path target = to.resolve((n++) + "-" + from.getFileName());
+      if (Files.isDirectory(from)) {
+        try (Stream<Path> files = Files.walk(from)) {
+          for (Path file : files.toList()) {
+            Path copy = target.resolve(from.relativize(file).toString());
+            if (Files.isDirectory(file)) {
+              Files.createDirectories(copy);
+            } else {
+              Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+          }
+        }
+      } else {
+        Files.createDirectories(to);
+        Files.copy(from, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      entries.add(target.toString());
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  private Thread readOutput() {
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(sandbox.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  output.add(line);
+                }
+              } catch (IOException e) {
+                output.add("(output ended: " + e + ")");
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
+  }
+
+  private String tail() {
+    synchronized (output) {
+      return String.join("\n", output.subList(Math.max(0, output.size() - 80), output.size()));
+    }
+  }
+}
