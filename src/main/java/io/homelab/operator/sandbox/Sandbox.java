@@ -3,6 +3,7 @@ package io.homelab.operator.sandbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.homelab.operator.sandbox.caddy.CaddyAdminSimulator;
 import io.homelab.operator.sandbox.cloudflare.CloudflareSimulator;
 import io.homelab.operator.sandbox.edge.LoopbackCaddy;
 import io.homelab.operator.sandbox.edge.SimulatedEdge;
@@ -65,6 +66,7 @@ public final class Sandbox implements AutoCloseable {
   private NetnsLab lab;
   private SimulatedEdge edge;
   private LoopbackCaddy caddy;
+  private CaddyAdminSimulator caddyAdmin;
   private SandboxApiServer api;
   private NpmSimulator npm;
   private CloudflareSimulator cloudflare;
@@ -207,10 +209,11 @@ public final class Sandbox implements AutoCloseable {
       listen = SimulatedEdge.HOST + ":" + caddy.httpsPort();
     } else {
       out.println(
-          "sandbox | caddy is not on the PATH: the Edge will show CaddyReady=False (install"
-              + " Caddy to see the operator program it)");
-      // Nothing listens there: the operator's forward to it fails, as with a VPS without Caddy.
-      adminAddress = SimulatedEdge.HOST + ":" + freePort();
+          "sandbox | caddy is not on the PATH: its admin API is simulated (the operator programs"
+              + " it; nothing serves HTTPS). Install Caddy to see the real one");
+      caddyAdmin = new CaddyAdminSimulator();
+      started.push(caddyAdmin);
+      adminAddress = caddyAdmin.adminAddress();
       listen = SimulatedEdge.HOST + ":" + freePort();
     }
     return new SandboxSamples.EdgeTargets(
@@ -290,7 +293,7 @@ public final class Sandbox implements AutoCloseable {
         "Caddy            "
             + (caddy != null
                 ? "admin " + caddy.adminAddress() + ", HTTPS " + caddy.httpsPort()
-                : "not installed: the Edge shows CaddyReady=False"));
+                : "not installed: admin API simulated at " + caddyAdmin.adminAddress()));
     out.println("Endpoints        " + dir.resolve("endpoints.json"));
     out.println();
     out.println("Try:");
@@ -373,6 +376,9 @@ public final class Sandbox implements AutoCloseable {
               .put("sshPort", edge.port())
               .put("hostKey", edge.hostKey())
               .put("dir", edge.dir().toString());
+      if (caddyAdmin != null) {
+        simulated.put("caddyAdmin", caddyAdmin.adminAddress()).put("caddySimulated", true);
+      }
       if (caddy != null) {
         simulated
             .put("caddyAdmin", caddy.adminAddress())

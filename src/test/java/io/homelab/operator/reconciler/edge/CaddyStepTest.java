@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CaddyStepTest {
 
-  private static final java.util.function.Function<
+  static final java.util.function.Function<
           io.homelab.operator.api.route.Route,
           java.util.Optional<io.homelab.operator.model.CaddyRoute.Account>>
       NO_ACCOUNT = r -> java.util.Optional.empty();
@@ -187,7 +187,7 @@ class CaddyStepTest {
     return lab.writes();
   }
 
-  private static Edge edge(String server, String listen) {
+  static Edge edge(String server, String listen) {
     Edge edge = new Edge();
     edge.setMetadata(new ObjectMetaBuilder().withName("vps").withNamespace("web").build());
     EdgeSpec spec = new EdgeSpec();
@@ -202,7 +202,7 @@ class CaddyStepTest {
     return edge;
   }
 
-  private static Route route(String name) {
+  static Route route(String name) {
     Route route = new Route();
     route.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("web").build());
     RouteSpec spec = new RouteSpec();
