@@ -6,21 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homelab.operator.sandbox.lab.Sh;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,18 +34,14 @@ class SandboxIT {
 
   @TempDir Path work;
 
-  private Process sandbox;
-  private Thread reader;
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private SandboxProcess sandbox;
   private JsonNode endpoints;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
-  void stopAnyway() throws InterruptedException {
-    if (sandbox != null && sandbox.isAlive()) {
-      sandbox.destroy();
-      sandbox.waitFor(60, TimeUnit.SECONDS);
-      sandbox.destroyForcibly();
+  void stopAnyway() {
+    if (sandbox != null) {
+      sandbox.close();
     }
   }
 
@@ -139,10 +130,8 @@ class SandboxIT {
     assertThat(ProcessHandle.of(operator).map(ProcessHandle::isAlive))
         .as("the operator child while the sandbox runs")
         .contains(true);
-    Sh.bash("kill -INT " + sandbox.pid()).orFail("Ctrl-C to the sandbox");
-    assertThat(sandbox.waitFor(90, TimeUnit.SECONDS)).as("the sandbox stopped").isTrue();
-    reader.join(5000);
-    assertThat(String.join("\n", output)).contains("The sandbox is stopped.");
+    assertThat(sandbox.interrupt(Duration.ofSeconds(90))).as("the sandbox stopped").isTrue();
+    assertThat(sandbox.output()).contains("The sandbox is stopped.");
     assertThat(Sh.bash("ip netns list").out())
         .as("namespaces of the sandbox's lab")
         .doesNotContain(endpoints.path("lab").path("edgeNamespace").asText())
@@ -156,51 +145,16 @@ class SandboxIT {
   }
 
   private void start(Path dir) throws IOException {
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    sandbox =
+        SandboxProcess.start(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
                 Sandbox.class.getName(),
-                dir.toString())
-            .redirectErrorStream(true);
-    sandbox = builder.start();
-    reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(sandbox.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  output.add(line);
-                }
-              } catch (IOException e) {
-                output.add("(output ended: " + e + ")");
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      await("the sandbox's banner")
-          .atMost(START_DEADLINE)
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                if (!sandbox.isAlive()) {
-                  throw new AssertionError("the sandbox exited with " + sandbox.exitValue());
-                }
-                return output.stream().anyMatch(l -> l.startsWith("Ctrl-C stops everything"));
-              });
-    } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError("the sandbox did not start; its output:\n" + tail(), e);
-    }
-  }
-
-  private String tail() {
-    synchronized (output) {
-      return String.join("\n", output.subList(Math.max(0, output.size() - 80), output.size()));
-    }
+                dir.toString()),
+            Path.of("").toAbsolutePath(),
+            START_DEADLINE);
   }
 
   private static String kubectl(String kubeconfig, String... args) {

@@ -7,20 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homelab.operator.sandbox.edge.LoopbackCaddy;
 import io.homelab.operator.sandbox.lab.Sh;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,15 +34,12 @@ class SandboxNotRootIT {
 
   @TempDir Path work;
 
-  private Process sandbox;
-  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+  private SandboxProcess sandbox;
 
   @AfterEach
-  void stopAnyway() throws InterruptedException {
-    if (sandbox != null && sandbox.isAlive()) {
-      sandbox.destroy();
-      sandbox.waitFor(60, TimeUnit.SECONDS);
-      sandbox.destroyForcibly();
+  void stopAnyway() {
+    if (sandbox != null) {
+      sandbox.close();
     }
   }
 
@@ -76,7 +68,8 @@ class SandboxNotRootIT {
         .orFail("giving the folder to nobody");
 
     sandbox =
-        new ProcessBuilder(
+        SandboxProcess.start(
+            List.of(
                 "setpriv",
                 "--reuid=nobody",
                 "--regid=nogroup",
@@ -87,26 +80,10 @@ class SandboxNotRootIT {
                 "-cp",
                 classPath,
                 Sandbox.class.getName(),
-                dir.toString())
-            .directory(project.toFile())
-            .redirectErrorStream(true)
-            .start();
-    Thread reader = readOutput();
-    try {
-      await("the sandbox's banner")
-          .atMost(Duration.ofMinutes(3))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                if (!sandbox.isAlive()) {
-                  throw new AssertionError("the sandbox exited with " + sandbox.exitValue());
-                }
-                return output.stream().anyMatch(l -> l.startsWith("Ctrl-C stops everything"));
-              });
-    } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError("the sandbox did not start; its output:\n" + tail(), e);
-    }
-    String banner = String.join("\n", output);
+                dir.toString()),
+            project,
+            Duration.ofMinutes(3));
+    String banner = sandbox.output();
     assertThat(banner).contains("sandbox | " + Sandbox.SIMULATED_EDGE_NOTICE);
     assertThat(banner).doesNotContain("curl").doesNotContain("ip netns");
 
@@ -132,10 +109,8 @@ class SandboxNotRootIT {
         .until(() -> condition(kubeconfig, "rt", "app", "Ready"), "True"::equals);
 
     long operator = endpoints.path("operatorPid").asLong();
-    Sh.bash("kill -INT " + sandbox.pid()).orFail("Ctrl-C to the sandbox");
-    assertThat(sandbox.waitFor(90, TimeUnit.SECONDS)).as("the sandbox stopped").isTrue();
-    reader.join(5000);
-    assertThat(String.join("\n", output)).contains("The sandbox is stopped.");
+    assertThat(sandbox.interrupt(Duration.ofSeconds(90))).as("the sandbox stopped").isTrue();
+    assertThat(sandbox.output()).contains("The sandbox is stopped.");
     assertThat(ProcessHandle.of(operator).map(ProcessHandle::isAlive))
         .as("the operator after the stop")
         .isNotEqualTo(Optional.of(true));
@@ -191,31 +166,5 @@ class SandboxNotRootIT {
       entries.add(target.toString());
     }
     return String.join(File.pathSeparator, entries);
-  }
-
-  private Thread readOutput() {
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(sandbox.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  output.add(line);
-                }
-              } catch (IOException e) {
-                output.add("(output ended: " + e + ")");
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    return reader;
-  }
-
-  private String tail() {
-    synchronized (output) {
-      return String.join("\n", output.subList(Math.max(0, output.size() - 80), output.size()));
-    }
   }
 }

@@ -1,11 +1,11 @@
 package io.homelab.operator.sandbox.edge;
 
+import io.homelab.operator.model.WireGuardKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +13,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.security.spec.NamedParameterSpec;
-import java.security.spec.XECPrivateKeySpec;
-import java.security.spec.XECPublicKeySpec;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.KeyAgreement;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -197,29 +191,10 @@ public final class SimulatedEdge implements AutoCloseable {
 
   /** X25519 public key of a base64 private key, as {@code wg pubkey} prints it; null if bad. */
   static String wireGuardPublicKey(String privateKeyBase64) {
-    byte[] scalar;
-    try {
-      scalar = Base64.getDecoder().decode(privateKeyBase64);
-    } catch (IllegalArgumentException e) {
+    if (!WireGuardKeys.isKey(privateKeyBase64)) {
       return null;
     }
-    if (scalar.length != 32) {
-      return null;
-    }
-    try {
-      KeyFactory factory = KeyFactory.getInstance("X25519");
-      KeyAgreement agreement = KeyAgreement.getInstance("X25519");
-      agreement.init(
-          factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar)));
-      // Scalar times the base point (u = 9) is the public key.
-      agreement.doPhase(
-          factory.generatePublic(
-              new XECPublicKeySpec(NamedParameterSpec.X25519, BigInteger.valueOf(9))),
-          true);
-      return Base64.getEncoder().encodeToString(agreement.generateSecret());
-    } catch (GeneralSecurityException e) {
-      return null;
-    }
+    return WireGuardKeys.publicKeyOf(privateKeyBase64);
   }
 
   /** One exec request: {@code bash -c <command line>} in the edge's folder, tools first on PATH. */

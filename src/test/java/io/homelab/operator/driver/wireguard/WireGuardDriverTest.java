@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.ssh.SshConnections;
+import io.homelab.operator.model.WireGuardKeys;
 import io.homelab.operator.sandbox.lab.LanHttpServer;
 import io.homelab.operator.sandbox.lab.NetnsLab;
 import io.homelab.operator.sandbox.lab.Sh;

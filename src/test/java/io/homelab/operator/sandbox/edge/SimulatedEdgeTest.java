@@ -12,7 +12,7 @@ import io.homelab.operator.driver.wireguard.PeerConfig;
 import io.homelab.operator.driver.wireguard.PeerState;
 import io.homelab.operator.driver.wireguard.WireGuardDriver;
 import io.homelab.operator.driver.wireguard.WireGuardHost;
-import io.homelab.operator.driver.wireguard.WireGuardKeys;
+import io.homelab.operator.model.WireGuardKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

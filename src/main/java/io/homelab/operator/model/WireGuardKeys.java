@@ -1,4 +1,4 @@
-package io.homelab.operator.driver.wireguard;
+package io.homelab.operator.model;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
