@@ -387,6 +387,41 @@ class RouteTest {
           "50 Routes under 8 Cloudflare requests per 10 s: %d batch(es)%n",
           cloudflare.batches() - batchesBefore);
       assertThat(cloudflare.batches() - batchesBefore).isBetween(1, 25);
+
+      // Steady state: every system is polled (every 2 s in tests), none is written, and the reads
+      // are one list per system per poll, not one per Route.
+      await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+      long npmReads = npm.server().reads();
+      long npmWrites = npm.server().writes();
+      long cloudflareReads = cloudflare.server().reads();
+      long cloudflareWrites = cloudflare.server().writes();
+      long caddyWrites = caddyWrites();
+      Duration window = Duration.ofSeconds(8);
+      await().pollDelay(window).until(() -> true);
+      long polls = window.toSeconds() / 2;
+      System.out.printf(
+          "50 Routes at steady state over %d s (%d polls): NPM %d reads, %d writes; Cloudflare"
+              + " %d reads, %d writes; Caddy %d writes%n",
+          window.toSeconds(),
+          polls,
+          npm.server().reads() - npmReads,
+          npm.server().writes() - npmWrites,
+          cloudflare.server().reads() - cloudflareReads,
+          cloudflare.server().writes() - cloudflareWrites,
+          caddyWrites() - caddyWrites);
+      assertThat(npm.server().writes() - npmWrites).as("NPM writes at steady state").isZero();
+      assertThat(cloudflare.server().writes() - cloudflareWrites)
+          .as("Cloudflare writes at steady state")
+          .isZero();
+      assertThat(caddyWrites() - caddyWrites).as("Caddy writes at steady state").isZero();
+      // One inventory (proxy, redirection and dead hosts: three lists) per poll, one page of the
+      // zone per poll; a poll more for timing. Per-Route polling would read 50 times as much.
+      assertThat(npm.server().reads() - npmReads)
+          .as("NPM reads in %d polls", polls)
+          .isLessThanOrEqualTo(3 * (polls + 1));
+      assertThat(cloudflare.server().reads() - cloudflareReads)
+          .as("Cloudflare reads in %d polls", polls)
+          .isLessThanOrEqualTo(polls + 1);
     } finally {
       cloudflare.rateLimit(1200, Duration.ofMinutes(5));
     }
