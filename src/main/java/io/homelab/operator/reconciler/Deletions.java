@@ -84,34 +84,14 @@ public class Deletions {
     if (ready == null || !message.equals(ready.getMessage())) {
       events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);
       S status = newStatus.get();
-      long generation =
-          object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
-      ConditionSet conditions =
-          ConditionSet.after(
-              object.getStatus() == null ? null : object.getStatus().getConditions(),
-              generation,
-              clock);
-      if (object.getStatus() != null && object.getStatus().getConditions() != null) {
-        object.getStatus().getConditions().stream()
-            .filter(c -> !ConditionType.READY.equals(c.getType()))
-            .forEach(conditions::keep);
-      }
-      conditions.setFalse(ConditionType.READY, Reason.WAITING_FOR_DEPENDENTS, message);
       status.setObservedGeneration(
           object.getStatus() == null ? null : object.getStatus().getObservedGeneration());
-      status.setConditions(conditions.toList());
-      try {
-        context
-            .getClient()
-            .resource(object)
-            .editStatus(
-                current -> {
-                  current.setStatus(status);
-                  return current;
-                });
-      } catch (KubernetesClientException e) {
-        LOG.warnf("Could not write the waiting status: %s", e.getMessage());
-      }
+      waitingReady(
+          object,
+          status,
+          object.getStatus() == null ? null : object.getStatus().getConditions(),
+          message);
+      writeStatus(object, context, status);
     }
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
   }
@@ -132,6 +112,22 @@ public class Deletions {
     if (ready == null || !message.equals(ready.getMessage())) {
       events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);
     }
+    waitingReady(object, status, status.getConditions(), message);
+    if (object.getStatus() == null || StatusWriter.differs(object.getStatus(), status)) {
+      writeStatus(object, context, status);
+    }
+    return DeleteControl.noFinalizerRemoval()
+        .rescheduleAfter(recheck.compareTo(RECHECK) < 0 ? recheck : RECHECK);
+  }
+
+  /**
+   * Gives {@code status} the conditions {@code kept} but Ready, and Ready False with the message.
+   */
+  private void waitingReady(
+      CustomResource<?, ? extends HomelabStatus> object,
+      HomelabStatus status,
+      List<Condition> kept,
+      String message) {
     long generation =
         object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
     ConditionSet conditions =
@@ -139,29 +135,27 @@ public class Deletions {
             object.getStatus() == null ? null : object.getStatus().getConditions(),
             generation,
             clock);
-    if (status.getConditions() != null) {
-      status.getConditions().stream()
-          .filter(c -> !ConditionType.READY.equals(c.getType()))
-          .forEach(conditions::keep);
+    if (kept != null) {
+      kept.stream().filter(c -> !ConditionType.READY.equals(c.getType())).forEach(conditions::keep);
     }
     conditions.setFalse(ConditionType.READY, Reason.WAITING_FOR_DEPENDENTS, message);
     status.setConditions(conditions.toList());
-    if (object.getStatus() == null || StatusWriter.differs(object.getStatus(), status)) {
-      try {
-        context
-            .getClient()
-            .resource(object)
-            .editStatus(
-                current -> {
-                  current.setStatus(status);
-                  return current;
-                });
-      } catch (KubernetesClientException e) {
-        LOG.warnf("Could not write the waiting status: %s", e.getMessage());
-      }
+  }
+
+  private static <S extends HomelabStatus> void writeStatus(
+      CustomResource<?, S> object, Context<?> context, S status) {
+    try {
+      context
+          .getClient()
+          .resource(object)
+          .editStatus(
+              current -> {
+                current.setStatus(status);
+                return current;
+              });
+    } catch (KubernetesClientException e) {
+      LOG.warnf("Could not write the waiting status: %s", e.getMessage());
     }
-    return DeleteControl.noFinalizerRemoval()
-        .rescheduleAfter(recheck.compareTo(RECHECK) < 0 ? recheck : RECHECK);
   }
 
   /** The cleanup is complete: the finalizer goes. */

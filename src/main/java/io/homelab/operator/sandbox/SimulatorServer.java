@@ -241,7 +241,8 @@ public final class SimulatorServer implements AutoCloseable {
         JSON.createObjectNode().put("error", "no route " + method + " " + path));
   }
 
-  private static Map<String, String> query(String raw) {
+  /** A query string ({@code a=1&b=2}, without the {@code ?}) decoded, in order. */
+  public static Map<String, String> query(String raw) {
     Map<String, String> query = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
       return query;

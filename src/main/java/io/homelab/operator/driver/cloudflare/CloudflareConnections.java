@@ -57,11 +57,6 @@ public class CloudflareConnections {
         });
   }
 
-  /** The drivers in use, for the request-budget metric. */
-  public Map<String, CloudflareDriver> drivers() {
-    return Map.copyOf(drivers);
-  }
-
   private static String fingerprint(String token) {
     try {
       return HexFormat.of()

@@ -53,6 +53,9 @@ final class DnsStep {
     }
   }
 
+  /** Why a host name has no records: a condition reason and a message. */
+  private record Problem(String reason, String message) {}
+
   private DnsStep() {}
 
   /**
@@ -79,7 +82,7 @@ final class DnsStep {
     List<EdgeDnsName> before = previous == null ? List.of() : previous;
     try {
       DnsZones.Zone zone = zone(edgeKey, zoneName, driver, zones, poll, clock.instant());
-      Map<String, String> problems = new LinkedHashMap<>();
+      Map<String, Problem> problems = new LinkedHashMap<>();
       List<DnsRecord> desired = new ArrayList<>();
       Set<String> managed = new HashSet<>();
       for (Route route : routes) {
@@ -92,12 +95,12 @@ final class DnsStep {
         if (!hostname.equals(zoneName) && !hostname.endsWith("." + zoneName)) {
           problems.put(
               hostname,
-              Reason.OUTSIDE_ZONE
-                  + ":"
-                  + hostname
-                  + " is not in the Edge's zone "
-                  + zoneName
-                  + "; publish it yourself or set spec.dns.enabled: false on the Route");
+              new Problem(
+                  Reason.OUTSIDE_ZONE,
+                  hostname
+                      + " is not in the Edge's zone "
+                      + zoneName
+                      + "; publish it yourself or set spec.dns.enabled: false on the Route"));
           continue;
         }
         desired.addAll(records(edge, route, ownerId));
@@ -106,15 +109,15 @@ final class DnsStep {
       for (DnsPlan.Conflict c : plan.conflicts()) {
         problems.putIfAbsent(
             c.desired().name(),
-            Reason.CONFLICT
-                + ":"
-                + "A "
-                + c.holder().type()
-                + " record of "
-                + c.desired().name()
-                + " ("
-                + c.holder().content()
-                + ") that this operator did not make is in the way; it is left alone");
+            new Problem(
+                Reason.CONFLICT,
+                "A "
+                    + c.holder().type()
+                    + " record of "
+                    + c.desired().name()
+                    + " ("
+                    + c.holder().content()
+                    + ") that this operator did not make is in the way; it is left alone"));
       }
       List<DnsRecord> after = zone.records();
       Verdict verdict;
@@ -251,7 +254,7 @@ final class DnsStep {
 
   /** Per host name of the Edge's Routes: the ids of its records, or the problem in its way. */
   private static List<EdgeDnsName> names(
-      List<Route> routes, String ownerId, List<DnsRecord> zone, Map<String, String> problems) {
+      List<Route> routes, String ownerId, List<DnsRecord> zone, Map<String, Problem> problems) {
     Map<String, EdgeDnsName> names = new LinkedHashMap<>();
     for (Route route : routes) {
       String hostname = route.getSpec().getHostname().toLowerCase(Locale.ROOT);
@@ -262,7 +265,7 @@ final class DnsStep {
               .sorted(Comparator.comparing(DnsRecord::type))
               .map(DnsRecord::id)
               .toList();
-      String problem = problems.get(hostname);
+      Problem problem = problems.get(hostname);
       if (ids.isEmpty() && problem == null) {
         continue;
       }
@@ -270,8 +273,8 @@ final class DnsStep {
           new EdgeDnsName(
               hostname,
               ids.isEmpty() ? null : ids,
-              problem == null ? null : problem.substring(0, problem.indexOf(':')),
-              problem == null ? null : problem.substring(problem.indexOf(':') + 1));
+              problem == null ? null : problem.reason(),
+              problem == null ? null : problem.message());
       // Two Routes on one host name: the one with records (the holder) speaks for it.
       names.merge(hostname, name, (a, b) -> a.published() ? a : b);
     }

@@ -60,9 +60,4 @@ public class NpmInventories {
 
   /** What a piece of work leaves: the inventory after its writes, and its answer. */
   public record Result<T>(NpmInventory inventory, T value) {}
-
-  /** Forgets an NPM (its driver was replaced or its Tunnel is gone). */
-  public void forget(NpmDriver driver) {
-    byDriver.remove(driver);
-  }
 }

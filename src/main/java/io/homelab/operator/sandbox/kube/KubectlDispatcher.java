@@ -12,15 +12,14 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.homelab.operator.sandbox.SimulatorServer;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -472,20 +471,8 @@ final class KubectlDispatcher extends Dispatcher {
   }
 
   private static Map<String, String> query(String path) {
-    Map<String, String> query = new LinkedHashMap<>();
     int at = path.indexOf('?');
-    if (at < 0) {
-      return query;
-    }
-    for (String pair : path.substring(at + 1).split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      query.put(
-          URLDecoder.decode(key, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return query;
+    return SimulatorServer.query(at < 0 ? null : path.substring(at + 1));
   }
 
   /**
