@@ -47,6 +47,11 @@ public final class JsonHttp {
     this.timeout = timeout;
   }
 
+  /** The API base requests go under, as given. */
+  public String base() {
+    return base;
+  }
+
   /** Sends one request to {@code pathAndQuery} under the base; {@code body} null sends none. */
   public Reply send(String method, String pathAndQuery, Map<String, String> headers, Object body)
       throws IOException {

@@ -21,6 +21,9 @@ public final class References {
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
 
+  /** A Secret's key holds something that cannot be what the field asks for (a malformed key). */
+  public static final String SECRET_VALUE_INVALID = "SecretValueInvalid";
+
   private References() {}
 
   /**

@@ -38,12 +38,20 @@ final class NpmApi {
 
   /** {@code POST /api/tokens {identity, secret}}: a token, unless the account has 2FA on. */
   Token requestToken(NpmCredentials credentials) {
-    JsonNode body =
-        call(
-            "POST",
-            "/tokens",
-            null,
-            Map.of("identity", credentials.identity(), "secret", credentials.secret()));
+    JsonNode body;
+    try {
+      body =
+          call(
+              "POST",
+              "/tokens",
+              null,
+              Map.of("identity", credentials.identity(), "secret", credentials.secret()));
+    } catch (NpmException.Rejected e) {
+      if (e.status() == 400 || e.status() == 401) {
+        throw new NpmException.LoginRefused(credentials.identity(), e.reply());
+      }
+      throw e;
+    }
     if (body.path("requires_2fa").asBoolean(false)) {
       throw new NpmException.TwoFactorRequired(credentials.identity());
     }
@@ -101,8 +109,24 @@ final class NpmApi {
     return JsonHttp.JSON.convertValue(call("GET", "/nginx/dead-hosts", token, null), OTHER_HOSTS);
   }
 
-  private static Token token(JsonNode body) {
-    return new Token(body.path("token").asText(), Instant.parse(body.path("expires").asText()));
+  private Token token(JsonNode body) {
+    if (!body.path("token").isTextual() || !body.path("expires").isTextual()) {
+      throw notNpm("/tokens with no token");
+    }
+    try {
+      return new Token(body.get("token").asText(), Instant.parse(body.get("expires").asText()));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw notNpm("/tokens with no expiry time");
+    }
+  }
+
+  private NpmException.NotNpm notNpm(String what) {
+    return new NpmException.NotNpm(
+        http.base()
+            + " answered "
+            + what
+            + ": it is not the API of Nginx Proxy Manager (proxyManager.url is NPM's admin"
+            + " port, 81 by default, with the path /api)");
   }
 
   private static ProxyHost proxyHost(JsonNode body) {
@@ -119,7 +143,11 @@ final class NpmApi {
               token == null ? Map.of() : Map.of("Authorization", "Bearer " + token),
               body);
     } catch (IOException e) {
-      throw new NpmException.Unavailable("NPM did not answer " + method + " " + path + ": " + e, e);
+      throw new NpmException.Unavailable(
+          "NPM at " + http.base() + " did not answer " + method + " " + path + ": " + e, e);
+    }
+    if (reply.status() == 404 && !reply.body().isObject()) {
+      throw notNpm(method + " " + path + " with 404 and no JSON");
     }
     if (reply.ok()) {
       return reply.body();

@@ -14,6 +14,23 @@ public abstract sealed class NpmException extends RuntimeException {
     }
   }
 
+  /**
+   * The URL answers, but not as NPM's API does (a web page, another application, NPM's UI instead
+   * of {@code /api}). Permanent.
+   */
+  public static final class NotNpm extends NpmException {
+    public NotNpm(String message) {
+      super(message, null);
+    }
+  }
+
+  /** NPM refused the account's e-mail and password. Permanent until the Secret changes. */
+  public static final class LoginRefused extends NpmException {
+    public LoginRefused(String identity, String message) {
+      super("NPM refused the login of " + identity + ": " + message, null);
+    }
+  }
+
   /** A host the operator does not own holds the domain; it is never touched. */
   public static final class Conflict extends NpmException {
     private final String domain;
@@ -46,9 +63,17 @@ public abstract sealed class NpmException extends RuntimeException {
   public static final class Rejected extends NpmException {
     private final int status;
 
+    private final String reply;
+
     public Rejected(int status, String message) {
       super("NPM answered " + status + ": " + message, null);
       this.status = status;
+      this.reply = message;
+    }
+
+    /** NPM's own error message. */
+    public String reply() {
+      return reply;
     }
 
     public int status() {

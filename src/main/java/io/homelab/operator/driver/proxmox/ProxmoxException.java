@@ -34,6 +34,38 @@ public class ProxmoxException extends RuntimeException {
         && (getMessage().contains("can't lock file") || getMessage().contains("is locked"));
   }
 
+  /**
+   * The server's certificate failed the check the connection Secret asks for (the pinned
+   * fingerprint, or the caBundle): the TLS handshake stopped, so nothing was sent, the token
+   * neither.
+   */
+  public boolean untrusted() {
+    return tlsFailure() != null;
+  }
+
+  /** What the TLS check found wrong, innermost first; null when TLS did not fail. */
+  public String tlsProblem() {
+    Throwable failure = tlsFailure();
+    if (failure == null) {
+      return null;
+    }
+    Throwable inner = failure;
+    while (inner.getCause() != null) {
+      inner = inner.getCause();
+    }
+    return inner.getMessage() == null ? failure.getMessage() : inner.getMessage();
+  }
+
+  private Throwable tlsFailure() {
+    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException
+          || t instanceof java.security.cert.CertificateException) {
+        return t;
+      }
+    }
+    return null;
+  }
+
   public boolean isTransient() {
     return status == 0 || status == 429 || (status >= 500 && !notFound());
   }

@@ -78,7 +78,9 @@ final class ProxmoxTls {
         byte[] actual = MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
         if (!MessageDigest.isEqual(actual, sha256)) {
           throw new CertificateException(
-              "the server certificate's SHA-256 does not match the pinned fingerprint");
+              "the server certificate's SHA-256 is "
+                  + java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(actual)
+                  + ", not the pinned fingerprint");
         }
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new CertificateException(e);

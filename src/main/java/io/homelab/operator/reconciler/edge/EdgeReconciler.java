@@ -161,6 +161,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     Verdict resolved =
         References.checkSecrets(
                 namespace, SecretUses.of(edge), Sources.secretKeys(context, namespace))
+            .or(() -> invalidSecretValue(edge, context))
             .orElse(References.resolved("The Secrets are there"));
     List<Verdict> verdicts = new ArrayList<>();
     verdicts.add(Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"));
@@ -396,6 +397,55 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   /** A Route that should have DNS records: exposable, and asking for them. */
   static boolean publishable(Route route) {
     return exposable(route) && DnsStep.asksForRecord(route);
+  }
+
+  /**
+   * A Secret value that cannot be what its field asks for, found before anything is sent: a
+   * WireGuard key that is not one, an API token that would not fit in an HTTP header. The message
+   * names the Secret and the key, never the value.
+   */
+  private static java.util.Optional<Verdict> invalidSecretValue(Edge edge, Context<Edge> context) {
+    String namespace = edge.getMetadata().getNamespace();
+    SecretKeyRef wg = edge.getSpec().getWireguard().getPrivateKeySecretRef();
+    if (wg != null
+        && SshAccesses.secretValue(context, namespace, wg)
+            .map(String::trim)
+            .filter(WireGuardKeys::isKey)
+            .isEmpty()) {
+      return java.util.Optional.of(
+          References.unresolved(
+              References.SECRET_VALUE_INVALID,
+              "Secret "
+                  + namespace
+                  + "/"
+                  + wg.getName()
+                  + " key "
+                  + wg.getKey()
+                  + " (spec.wireguard.privateKeySecretRef) holds no WireGuard private key: 32"
+                  + " bytes in base64, 44 characters, as wg genkey prints it"));
+    }
+    if (edge.getSpec().getDns() != null) {
+      SecretKeyRef ref = edge.getSpec().getDns().getApiTokenSecretRef();
+      boolean malformed =
+          SshAccesses.secretValue(context, namespace, ref)
+              .map(String::trim)
+              .filter(t -> !t.isEmpty() && !t.matches("[\\x21-\\x7E]+"))
+              .isPresent();
+      if (malformed) {
+        return java.util.Optional.of(
+            References.unresolved(
+                References.SECRET_VALUE_INVALID,
+                "Secret "
+                    + namespace
+                    + "/"
+                    + ref.getName()
+                    + " key "
+                    + ref.getKey()
+                    + " (spec.dns.apiTokenSecretRef) holds no Cloudflare API token: a token is one"
+                    + " line of letters, digits, - and _, without spaces"));
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** One pass over the Edge's zone. */

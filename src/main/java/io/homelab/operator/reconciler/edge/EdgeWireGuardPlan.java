@@ -11,6 +11,7 @@ import io.homelab.operator.driver.wireguard.WireGuardDump;
 import io.homelab.operator.driver.wireguard.WireGuardHost;
 import io.homelab.operator.model.OwnerMarker;
 import io.homelab.operator.model.TunnelAddresses;
+import io.homelab.operator.model.TunnelNetworks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,6 +40,8 @@ record EdgeWireGuardPlan(InterfaceConfig config, List<String> routes, List<Strin
         .filter(t -> t.getMetadata().getDeletionTimestamp() == null || retained(t))
         .filter(t -> t.getStatus() != null)
         .filter(t -> t.getStatus().getAddress() != null && t.getStatus().getPublicKey() != null)
+        // A Tunnel whose address or networks collide with another's gets no peer at all.
+        .filter(t -> TunnelNetworks.check(t, tunnels, edge).isEmpty())
         .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
         .forEach(
             t -> {

@@ -49,6 +49,9 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
   static final List<String> HOPS = List.of(ConditionType.GUEST_READY);
   static final String PENDING_HOPS = "Waiting for the Proxmox connection Secret";
 
+  /** Proxmox's certificate matches neither the pinned fingerprint nor the caBundle. */
+  static final String CERTIFICATE_NOT_TRUSTED = "CertificateNotTrusted";
+
   @Inject Clock clock;
   @Inject Suspension suspension;
   @Inject Failures failures;
@@ -86,6 +89,9 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
       failures.succeeded(guest);
       return step == null ? update : update.rescheduleAfter(step.requeue());
     } catch (ProxmoxException e) {
+      if (e.untrusted()) {
+        return untrusted(guest, context, status, e);
+      }
       if (!e.isTransient()) {
         return refused(guest, context, status, e);
       }
@@ -161,6 +167,39 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
                 ConditionType.GUEST_READY,
                 Reason.PROXMOX_REFUSED,
                 "Proxmox VE refused the call (HTTP " + e.status() + "): " + e.getMessage()));
+    return StatusWriter.patchIfChanged(
+            guest,
+            StatusAssembly.assembleInforming(
+                guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)))
+        .rescheduleAfter(Duration.ofMinutes(5));
+  }
+
+  /**
+   * Proxmox's certificate failed the check the connection Secret asks for: nothing was sent. It
+   * stays so until the Secret or the certificate changes, so it is looked at again only slowly.
+   */
+  private UpdateControl<Guest> untrusted(
+      Guest guest, Context<Guest> context, GuestStatus status, ProxmoxException e) {
+    boolean pinned =
+        Sources.secretKeys(context, guest.getMetadata().getNamespace())
+            .apply(guest.getSpec().getProxmox().getConnectionSecretRef().getName())
+            .map(keys -> keys.contains("fingerprint"))
+            .orElse(false);
+    List<Verdict> verdicts =
+        List.of(
+            Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
+            References.resolved("The Proxmox connection Secret is there"),
+            Verdict.isFalse(
+                ConditionType.GUEST_READY,
+                CERTIFICATE_NOT_TRUSTED,
+                "Proxmox VE's certificate "
+                    + (pinned
+                        ? "does not match the fingerprint pinned in Secret "
+                        : "is not signed by a CA of the caBundle in Secret ")
+                    + secretKey(guest)
+                    + ", so nothing was sent ("
+                    + e.tlsProblem()
+                    + ")"));
     return StatusWriter.patchIfChanged(
             guest,
             StatusAssembly.assembleInforming(

@@ -23,6 +23,12 @@ import java.util.Optional;
  */
 final class ProxyHostStep {
 
+  /** The Tunnel's proxyManager.url answers, but not as NPM's API. */
+  static final String NOT_NPM = "NpmNotFound";
+
+  /** NPM refused the e-mail and password of the Tunnel's credentials Secret. */
+  static final String LOGIN_FAILED = "NpmLoginFailed";
+
   /**
    * @param hostId the id of the Route's proxy host, or null when there is none (or NPM could not
    *     tell: see {@code answered})
@@ -216,6 +222,13 @@ final class ProxyHostStep {
           Reason.TWO_FACTOR_REQUIRED,
           e.getMessage()
               + ": the operator cannot answer the challenge; give it an account without 2FA",
+          false);
+    } catch (NpmException.NotNpm e) {
+      return failure(NOT_NPM, e.getMessage(), false);
+    } catch (NpmException.LoginRefused e) {
+      return failure(
+          LOGIN_FAILED,
+          e.getMessage() + " (check identity and secret in the Tunnel's credentials Secret)",
           false);
     } catch (NpmException.Unavailable e) {
       return failure(Reason.NPM_UNAVAILABLE, e.getMessage(), true);

@@ -22,6 +22,7 @@ import io.homelab.operator.model.References;
 import io.homelab.operator.model.RouteDecision;
 import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.TunnelAddresses;
+import io.homelab.operator.model.TunnelNetworks;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.model.WireGuardKeys;
 import io.homelab.operator.reconciler.Annotations;
@@ -138,7 +139,14 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
                     tunnel.getMetadata().getNamespace(),
                     tunnel.getSpec().getEdgeRef().getName())
                 .orElseThrow();
-        verdicts.add(peer(tunnel, edge, context, status));
+        Optional<Verdict> rejected =
+            TunnelNetworks.check(
+                tunnel, context.getPrimaryCache().byIndex(BY_EDGE, edgeKey(tunnel)), edge);
+        if (rejected.isPresent()) {
+          verdicts.set(0, rejected.get());
+        } else {
+          verdicts.add(peer(tunnel, edge, context, status));
+        }
       }
       StatusAssembly.assemble(
           tunnel, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(tunnel));

@@ -52,6 +52,8 @@ public final class CloudflareSimulator implements AutoCloseable {
   private final Clock clock;
   private final SimulatorServer server;
   private final Set<String> tokens = new HashSet<>();
+  // Tokens limited to some zones (Zone Resources: Include specific zone); others see every zone.
+  private final Map<String, Set<String>> scopes = new java.util.HashMap<>();
   private final Map<String, String> zones = new LinkedHashMap<>();
   private final Map<String, LinkedHashMap<String, ObjectNode>> records = new LinkedHashMap<>();
   private final int commentMaxLength = FACTS.at("/limits/commentMaxLength").asInt();
@@ -106,6 +108,18 @@ public final class CloudflareSimulator implements AutoCloseable {
   /** An API token the simulator accepts. */
   public void addToken(String token) {
     server.locked(() -> tokens.add(token));
+  }
+
+  /**
+   * An API token limited to one zone, as a token made with "Zone Resources: Include, specific
+   * zone": {@code GET /zones} lists only that zone, and any other zone's records answer 403.
+   */
+  public void addZoneToken(String token, String zoneId) {
+    server.locked(
+        () -> {
+          tokens.add(token);
+          return scopes.put(token, Set.of(zoneId));
+        });
   }
 
   /** A zone; returns its id. */
@@ -177,11 +191,21 @@ public final class CloudflareSimulator implements AutoCloseable {
     if (header == null || !header.startsWith("Bearer ") || !tokens.contains(header.substring(7))) {
       return failure(403, 9109, "Invalid access token");
     }
+    String zone = request.path().startsWith("/client/v4/zones/") ? request.param("zone") : null;
+    if (zone != null && !sees(request, zone)) {
+      return failure(403, 10000, "Authentication error");
+    }
     try {
       return handler.handle(request);
     } catch (Refused e) {
       return failure(e.status, e.code, e.getMessage());
     }
+  }
+
+  /** Whether the request's token may see the zone. */
+  private boolean sees(Request request, String zoneId) {
+    Set<String> scope = scopes.get(request.header("Authorization").substring(7));
+    return scope == null || scope.contains(zoneId);
   }
 
   // --- zones
@@ -194,7 +218,7 @@ public final class CloudflareSimulator implements AutoCloseable {
     List<JsonNode> found = new ArrayList<>();
     zones.forEach(
         (id, zoneName) -> {
-          if (name == null || zoneName.equalsIgnoreCase(name)) {
+          if ((name == null || zoneName.equalsIgnoreCase(name)) && sees(request, id)) {
             found.add(SimulatorServer.JSON.createObjectNode().put("id", id).put("name", zoneName));
           }
         });

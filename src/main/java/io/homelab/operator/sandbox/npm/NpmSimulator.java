@@ -124,6 +124,11 @@ public final class NpmSimulator implements AutoCloseable {
     return server.locked(tokens::size);
   }
 
+  /** Every token issued so far (JWTs on a real NPM): secrets a test looks for where none belong. */
+  public java.util.Set<String> issuedTokens() {
+    return server.locked(() -> java.util.Set.copyOf(tokens.keySet()));
+  }
+
   /** From now on, nginx rejects the config of any host serving {@code domain} with this error. */
   public void failNginx(String domain, String error) {
     server.locked(() -> nginxErrors.put(domain.toLowerCase(Locale.ROOT), error));
