@@ -415,14 +415,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       return java.util.Optional.of(
           References.unresolved(
               References.SECRET_VALUE_INVALID,
-              "Secret "
-                  + namespace
-                  + "/"
-                  + wg.getName()
-                  + " key "
-                  + wg.getKey()
-                  + " (spec.wireguard.privateKeySecretRef) holds no WireGuard private key: 32"
-                  + " bytes in base64, 44 characters, as wg genkey prints it"));
+              secretKey(namespace, wg, "spec.wireguard.privateKeySecretRef")
+                  + " holds no WireGuard private key: 32 bytes in base64, 44 characters, as wg"
+                  + " genkey prints it"));
     }
     if (edge.getSpec().getDns() != null) {
       SecretKeyRef ref = edge.getSpec().getDns().getApiTokenSecretRef();
@@ -435,17 +430,25 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
         return java.util.Optional.of(
             References.unresolved(
                 References.SECRET_VALUE_INVALID,
-                "Secret "
-                    + namespace
-                    + "/"
-                    + ref.getName()
-                    + " key "
-                    + ref.getKey()
-                    + " (spec.dns.apiTokenSecretRef) holds no Cloudflare API token: a token is one"
-                    + " line of letters, digits, - and _, without spaces"));
+                secretKey(namespace, ref, "spec.dns.apiTokenSecretRef")
+                    + " holds no Cloudflare API token: a token is one line of letters, digits, -"
+                    + " and _, without spaces"));
       }
     }
     return java.util.Optional.empty();
+  }
+
+  /** A Secret's key as a message names it: Secret ns/name key k (field). */
+  private static String secretKey(String namespace, SecretKeyRef ref, String field) {
+    return "Secret "
+        + namespace
+        + "/"
+        + ref.getName()
+        + " key "
+        + ref.getKey()
+        + " ("
+        + field
+        + ")";
   }
 
   /** One pass over the Edge's zone. */

@@ -93,7 +93,7 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
         return untrusted(guest, context, status, e);
       }
       if (!e.isTransient()) {
-        return refused(guest, context, status, e);
+        return refused(guest, status, e);
       }
       return failed(guest, status, Reason.PROXMOX_UNAVAILABLE, "Proxmox VE: " + e.getMessage());
     } catch (RuntimeException e) {
@@ -157,26 +157,17 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
   }
 
   /** Proxmox refused a call for good (4xx): a condition, and no retry storm. */
-  private UpdateControl<Guest> refused(
-      Guest guest, Context<Guest> context, GuestStatus status, ProxmoxException e) {
-    List<Verdict> verdicts =
-        List.of(
-            Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
-            References.resolved("The Proxmox connection Secret is there"),
-            Verdict.isFalse(
-                ConditionType.GUEST_READY,
-                Reason.PROXMOX_REFUSED,
-                "Proxmox VE refused the call (HTTP " + e.status() + "): " + e.getMessage()));
-    return StatusWriter.patchIfChanged(
-            guest,
-            StatusAssembly.assembleInforming(
-                guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)))
-        .rescheduleAfter(Duration.ofMinutes(5));
+  private UpdateControl<Guest> refused(Guest guest, GuestStatus status, ProxmoxException e) {
+    return permanent(
+        guest,
+        status,
+        Reason.PROXMOX_REFUSED,
+        "Proxmox VE refused the call (HTTP " + e.status() + "): " + e.getMessage());
   }
 
   /**
    * Proxmox's certificate failed the check the connection Secret asks for: nothing was sent. It
-   * stays so until the Secret or the certificate changes, so it is looked at again only slowly.
+   * stays so until the Secret or the certificate changes.
    */
   private UpdateControl<Guest> untrusted(
       Guest guest, Context<Guest> context, GuestStatus status, ProxmoxException e) {
@@ -185,21 +176,28 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
             .apply(guest.getSpec().getProxmox().getConnectionSecretRef().getName())
             .map(keys -> keys.contains("fingerprint"))
             .orElse(false);
+    return permanent(
+        guest,
+        status,
+        CERTIFICATE_NOT_TRUSTED,
+        "Proxmox VE's certificate "
+            + (pinned
+                ? "does not match the fingerprint pinned in Secret "
+                : "is not signed by a CA of the caBundle in Secret ")
+            + secretKey(guest)
+            + ", so nothing was sent ("
+            + e.tlsProblem()
+            + ")");
+  }
+
+  /** A failure that trying again will not mend: GuestReady says why, looked at again slowly. */
+  private UpdateControl<Guest> permanent(
+      Guest guest, GuestStatus status, String reason, String message) {
     List<Verdict> verdicts =
         List.of(
             Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
             References.resolved("The Proxmox connection Secret is there"),
-            Verdict.isFalse(
-                ConditionType.GUEST_READY,
-                CERTIFICATE_NOT_TRUSTED,
-                "Proxmox VE's certificate "
-                    + (pinned
-                        ? "does not match the fingerprint pinned in Secret "
-                        : "is not signed by a CA of the caBundle in Secret ")
-                    + secretKey(guest)
-                    + ", so nothing was sent ("
-                    + e.tlsProblem()
-                    + ")"));
+            Verdict.isFalse(ConditionType.GUEST_READY, reason, message));
     return StatusWriter.patchIfChanged(
             guest,
             StatusAssembly.assembleInforming(

@@ -480,7 +480,12 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
               if (peerStillOnEdge(tunnel)) {
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(PEER_REMOVAL_RECHECK);
               }
-              if (sshMode(tunnel) && suspension.mayWrite(tunnel)) {
+              // A home end that was never configured (its key is recorded only once the push
+              // worked: a wrong host key, say) has nothing to remove.
+              if (sshMode(tunnel)
+                  && suspension.mayWrite(tunnel)
+                  && tunnel.getStatus() != null
+                  && tunnel.getStatus().getPublicKey() != null) {
                 try {
                   removeHome(tunnel, context);
                 } catch (DriverException e) {

@@ -42,6 +42,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
   private final String tokenSecret;
   private final SimulatedCluster cluster;
   private final ApiFacts facts = ApiFacts.load();
+  private final Permissions permissions = Permissions.load();
   private final SelfSignedCertificate certificate;
   private final HttpsServer server;
   private final ExecutorService executor;
@@ -135,6 +136,17 @@ public final class ProxmoxSimulator implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Makes the token one with privilege separation, holding {@code privileges} on {@code path} and
+   * below (a grant with "Propagate"): every call is then held to the permission check of the
+   * official schema and answers 403 {@code Permission check failed (path, privilege)} without them,
+   * and lists show only the guests the token has {@code VM.Audit} on. Without any grant the token
+   * may do everything.
+   */
+  public void grant(String path, String... privileges) {
+    permissions.grant(path, List.of(privileges));
+  }
+
   /** The next request whose method is {@code method} and path contains {@code fragment} fails. */
   public void failNext(String method, String fragment, int status, String message) {
     synchronized (faults) {
@@ -212,14 +224,19 @@ public final class ProxmoxSimulator implements AutoCloseable {
         reply(exchange, 400, error("Parameter verification failed.", errors));
         return;
       }
-      SimulatedCluster.Reply reply =
-          cluster.serve(
-              match.get().operation().method() + " " + match.get().operation().template(),
-              match.get().pathValues(),
-              params);
+      String operation =
+          match.get().operation().method() + " " + match.get().operation().template();
+      Map<String, String> values = new LinkedHashMap<>(params);
+      values.putAll(match.get().pathValues());
+      Optional<String> denied = permissions.denied(operation, values);
+      if (denied.isPresent()) {
+        reply(exchange, 403, error(denied.get(), null));
+        return;
+      }
+      SimulatedCluster.Reply reply = cluster.serve(operation, match.get().pathValues(), params);
       if (reply.status() == 200) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", reply.data());
+        body.put("data", visible(reply.data()));
         reply(exchange, 200, body);
       } else {
         reply(exchange, reply.status(), error(reply.message(), null));
@@ -227,6 +244,20 @@ public final class ProxmoxSimulator implements AutoCloseable {
     } catch (RuntimeException e) {
       reply(exchange, 500, error("simulator: " + e, null));
     }
+  }
+
+  /** A list of guests as the token may see it: only those it has VM.Audit on. */
+  private Object visible(Object data) {
+    if (data instanceof List<?> list) {
+      return list.stream()
+          .filter(
+              e ->
+                  !(e instanceof Map<?, ?> entry)
+                      || !entry.containsKey("vmid")
+                      || permissions.sees(entry.get("vmid")))
+          .toList();
+    }
+    return data;
   }
 
   private Optional<Fault> takeFault(String method, String path) {
