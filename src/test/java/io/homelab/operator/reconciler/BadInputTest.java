@@ -89,6 +89,28 @@ class BadInputTest {
   private static final int UNOWNED_VMID = 150;
   private static final String GOOD_LAN = "192.168.61.0/24";
 
+  /**
+   * The narrowest Proxmox rights SECURITY.md gives the operator's API token (privilege separation
+   * on), by ACL path: every Guest here runs with exactly these.
+   */
+  static final Map<String, List<String>> PROXMOX_ROLE =
+      Map.of(
+          "/vms",
+          List.of(
+              "VM.Audit",
+              "VM.Allocate",
+              "VM.Clone",
+              "VM.Config.CPU",
+              "VM.Config.Memory",
+              "VM.Config.Disk",
+              "VM.Config.Network",
+              "VM.Config.Options",
+              "VM.Config.Cloudinit",
+              "VM.PowerMgmt",
+              "VM.GuestAgent.Audit"),
+          "/storage",
+          List.of("Datastore.AllocateSpace"));
+
   /** Every log line of the operator while the test runs, with stack traces. */
   private static final LogCapture LOGS = new LogCapture();
 
@@ -97,6 +119,7 @@ class BadInputTest {
   private static NpmSimulator npmTwoFactor;
   private static ProxmoxSimulator pve;
   private static ProxmoxSimulator pveElsewhere;
+  private static ProxmoxSimulator pveNoClone;
   private static HttpServer notNpm;
   private static CloudflareSimulator cloudflare;
   private static final List<AutoCloseable> closing = new ArrayList<>();
@@ -132,7 +155,16 @@ class BadInputTest {
     pve = ProxmoxSimulator.start(PVE_TOKEN, PVE_SECRET, Duration.ofMillis(50), "pve1");
     pve.cluster().addTemplate("pve1", 9000, "qemu", "debian-12-cloud");
     pve.cluster().addGuest("pve1", UNOWNED_VMID, "qemu", "someone-elses-vm", true);
+    PROXMOX_ROLE.forEach((path, privileges) -> pve.grant(path, privileges.toArray(String[]::new)));
     pveElsewhere = ProxmoxSimulator.start(PVE_TOKEN, PVE_SECRET, Duration.ofMillis(50), "pve1");
+    // The same role without VM.Clone.
+    pveNoClone = ProxmoxSimulator.start(PVE_TOKEN, PVE_SECRET, Duration.ofMillis(50), "pve1");
+    pveNoClone.cluster().addTemplate("pve1", 9000, "qemu", "debian-12-cloud");
+    PROXMOX_ROLE.forEach(
+        (path, privileges) ->
+            pveNoClone.grant(
+                path,
+                privileges.stream().filter(p -> !p.equals("VM.Clone")).toArray(String[]::new)));
     // A web server that is not NPM: an HTML page for every path, as a router's UI would answer.
     notNpm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     notNpm.createContext(
@@ -154,7 +186,8 @@ class BadInputTest {
     java.util.logging.Logger.getLogger("").removeHandler(LOGS);
     CloudflarePort.stopSimulator();
     for (AutoCloseable c :
-        List.<AutoCloseable>of(edge, npm, npmTwoFactor, pve, pveElsewhere, () -> notNpm.stop(0))) {
+        List.<AutoCloseable>of(
+            edge, npm, npmTwoFactor, pve, pveElsewhere, pveNoClone, () -> notNpm.stop(0))) {
       try {
         c.close();
       } catch (Exception e) {
@@ -1000,6 +1033,18 @@ class BadInputTest {
             "Conflict",
             String.valueOf(UNOWNED_VMID),
             g -> g.getSpec().setVmid(UNOWNED_VMID)));
+    cases.add(
+        guestCase(
+            "Guest whose API token lacks a privilege (VM.Clone)",
+            "g-noclone",
+            "GuestReady",
+            "False",
+            "ProxmoxRefused",
+            "Permission check failed (/vms/9000, VM.Clone)",
+            g -> {
+              Map<String, String> data = new LinkedHashMap<>(pveNoClone.connectionSecretData());
+              connection(g, "pve-noclone", data);
+            }));
     cases.add(
         guestCase(
             "Guest cloned from a template that does not exist",
