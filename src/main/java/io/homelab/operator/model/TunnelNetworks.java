@@ -13,10 +13,10 @@ import java.util.Optional;
 
 /**
  * Whether a Tunnel's addresses fit its Edge: its {@code spec.address} inside the Edge's network and
- * not held by the Edge or another Tunnel, and its {@code allowedIPs} overlapping neither the Edge's
- * network nor another Tunnel's (WireGuard sends each address to one peer only, so an overlap would
- * quietly take traffic from the other home). The older Tunnel (creation time, then namespace/name)
- * keeps what both ask for, as with host names. Pure.
+ * not held by the Edge or another Tunnel, and its {@code allowedIPs} neither around the Edge's
+ * network nor overlapping another Tunnel's (WireGuard sends each address to one peer only, so an
+ * overlap would quietly take traffic from the other home). The older Tunnel (creation time, then
+ * namespace/name) keeps what both ask for, as with host names. Pure.
  */
 public final class TunnelNetworks {
 
@@ -77,7 +77,9 @@ public final class TunnelNetworks {
       }
     }
     for (String cidr : allowed(tunnel)) {
-      if (overlap(cidr, network)) {
+      // A range inside the tunnel network is routed by WireGuard alone; one around it would take
+      // every Tunnel's address.
+      if (overlap(cidr, network) && !TunnelAddresses.inside(cidr, network)) {
         return rejected(
             NETWORK_OVERLAP,
             "allowedIPs "

@@ -78,6 +78,9 @@ class TunnelNetworksTest {
 
     assertThat(TunnelNetworks.check(wide, List.of(wide), EDGE).orElseThrow().message())
         .contains("overlaps the Edge's tunnel network 10.77.0.0/24");
+    // A range inside it is routed by WireGuard alone.
+    Tunnel inside = tunnel("inside", "2026-01-01T00:00:00Z", null, List.of("10.77.0.128/25"));
+    assertThat(TunnelNetworks.check(inside, List.of(inside), EDGE)).isEmpty();
   }
 
   @Test

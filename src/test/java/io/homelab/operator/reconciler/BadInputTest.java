@@ -88,6 +88,7 @@ class BadInputTest {
   private static final String PVE_SECRET = "bad-input-proxmox-secret";
   private static final int UNOWNED_VMID = 150;
   private static final String GOOD_LAN = "192.168.61.0/24";
+  private static final int VPS_LISTEN = 19443;
 
   /**
    * The narrowest Proxmox rights SECURITY.md gives the operator's API token (privilege separation
@@ -142,6 +143,7 @@ class BadInputTest {
 
   private Homelab lab;
   private int subnets;
+  private final LookAlikes lookAlikes = new LookAlikes();
   private final Map<String, CaddyAdminSimulator> caddies = new LinkedHashMap<>();
 
   @BeforeAll
@@ -227,6 +229,7 @@ class BadInputTest {
     cloudflare.addZoneToken(OTHER_ZONE_TOKEN, otherZone);
     lab = new Homelab(client, NAMESPACE).npmAt(npm.apiUrl());
     Homelab other = new Homelab(client, OTHER).npmAt(npm.apiUrl());
+    lookAlikes.seed();
     lab.secret("vps-ssh", Map.of("id_ed25519", edge.clientKey()));
     lab.secret("npm-login", Map.of("identity", IDENTITY, "secret", PASSWORD));
     lab.secret("cloudflare", Map.of("apiToken", TOKEN));
@@ -247,6 +250,8 @@ class BadInputTest {
     lab.guest(
         g -> {
           g.getSpec().setDisks(null);
+          // Proxmox's name "app" is held by another installation's look-alike (a case below).
+          g.getSpec().setName("app-vm");
           g.getSpec().getNetwork().getIpv4().setAddress("192.168.61.10/24");
           g.getSpec().getNetwork().getIpv4().setGateway("192.168.61.1");
         });
@@ -404,6 +409,145 @@ class BadInputTest {
           });
     }
     assertThat(leaks).as("secret values where they do not belong").isEmpty();
+
+    // The look-alikes of another installation went through all of it untouched.
+    assertThat(lookAlikes.changed()).as("look-alike objects that changed").isEmpty();
+  }
+
+  /**
+   * Objects of another installation (ownerId {@code other}) with the names of this test's own, in
+   * every system: a Proxmox guest named app with the operator's tag and the other's marker, an NPM
+   * proxy host and a DNS record with the other's marker for Route app, routes of the other's in
+   * Caddy (in a server of its own and in the server the operator uses), and a WireGuard interface
+   * file with the operator's header naming the other as owner. Nothing here may change them.
+   */
+  private final class LookAlikes {
+    private final OwnerMarker guest = new OwnerMarker("other", "Guest", NAMESPACE, "app");
+    private final OwnerMarker route = new OwnerMarker("other", "Route", NAMESPACE, "app");
+    private final Map<String, Supplier<Object>> now = new LinkedHashMap<>();
+    private final Map<String, Object> before = new LinkedHashMap<>();
+
+    void seed() {
+      var vm = pve.cluster().addGuest("pve1", 160, "qemu", "app", true);
+      pve.cluster().setConfig(160, "tags", "homelab-operator");
+      pve.cluster().setConfig(160, "description", guest.text());
+      now.put(
+          "Proxmox guest 160", () -> pve.cluster().guest(160).map(g -> g.config()).orElse(null));
+
+      ObjectNode fields = SimulatorServer.JSON.createObjectNode();
+      fields.put("forward_host", "192.168.61.77").put("forward_port", 80);
+      fields.putObject("meta").put("homelab_owner", route.text());
+      int host = npm.seed(NpmSimulator.HostKind.PROXY, "lookalike.example.com", fields);
+      now.put("NPM proxy host " + host, () -> npm.hosts(NpmSimulator.HostKind.PROXY).get(host));
+
+      ObjectNode record = SimulatorServer.JSON.createObjectNode();
+      record.put("type", "A").put("name", "lookalike.example.com").put("content", "198.51.100.8");
+      record.put("comment", route.text());
+      String id = cloudflare.seed(zone, record);
+      now.put("DNS record " + id, () -> record(id));
+
+      CaddyAdminSimulator caddy = new CaddyAdminSimulator();
+      closing.add(caddy);
+      caddies.put("vps", caddy);
+      ObjectNode theirs = SimulatorServer.JSON.createObjectNode();
+      theirs.put("@id", OwnerMarker.idPrefix("other") + route.compactId().substring(14));
+      theirs.putArray("match").addObject().putArray("host").add("lookalike.example.com");
+      theirs.putArray("handle").addObject().put("handler", "static_response").put("body", "x");
+      ObjectNode servers = SimulatorServer.JSON.createObjectNode();
+      servers
+          .putObject("other-site")
+          .<ObjectNode>set("listen", SimulatorServer.JSON.createArrayNode().add(":8444"))
+          .putArray("routes")
+          .add(theirs.deepCopy());
+      servers
+          .putObject("homelab")
+          .<ObjectNode>set(
+              "listen", SimulatorServer.JSON.createArrayNode().add("127.0.0.1:" + VPS_LISTEN))
+          .putArray("routes")
+          .add(theirs.deepCopy());
+      post(caddy, "/config/apps", "{\"http\":{\"servers\":" + servers + "}}");
+      now.put(
+          "Caddy server other-site",
+          () -> caddy.config().path("apps").path("http").path("servers").path("other-site"));
+      now.put(
+          "the other's route in Caddy server homelab",
+          () ->
+              java.util.stream.StreamSupport.stream(
+                      caddy
+                          .config()
+                          .path("apps")
+                          .path("http")
+                          .path("servers")
+                          .path("homelab")
+                          .path("routes")
+                          .spliterator(),
+                      false)
+                  .filter(r -> r.path("@id").asText().equals(theirs.path("@id").asText()))
+                  .toList());
+
+      Path file = Path.of(configDir, iface("vps") + ".conf");
+      String otherIface = "[Interface]\nListenPort = 51998\n";
+      Path lookAlike = Path.of(configDir, iface("lookalike") + ".conf");
+      write(
+          lookAlike,
+          io.homelab.operator.driver.wireguard.InterfaceConfig.HEADER
+              + "\n# Owner: "
+              + new OwnerMarker("other", "Edge", NAMESPACE, "vps").text()
+              + "\n"
+              + otherIface);
+      now.put("WireGuard file " + lookAlike, () -> read(lookAlike));
+      now.forEach((what, value) -> before.put(what, value.get()));
+      assertThat(file).doesNotExist();
+      assertThat(vm.vmid()).isEqualTo(160);
+    }
+
+    List<String> changed() {
+      List<String> changed = new ArrayList<>();
+      now.forEach(
+          (what, value) -> {
+            if (!java.util.Objects.equals(before.get(what), value.get())) {
+              changed.add(what + ": " + before.get(what) + " -> " + value.get());
+            }
+          });
+      return changed;
+    }
+  }
+
+  private static void post(CaddyAdminSimulator caddy, String path, String body) {
+    try {
+      var reply =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create("http://" + caddy.adminAddress() + path))
+                      .header("Content-Type", "application/json")
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(reply.statusCode()).as("Caddy: POST %s: %s", path, reply.body()).isEqualTo(200);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "gone: " + e;
+    }
   }
 
   /** Objects still there, with their Ready condition's message. */
@@ -621,7 +765,12 @@ class BadInputTest {
             "ZoneNotFound",
             "nowhere.example",
             e -> e.getSpec().getDns().setZone("nowhere.example")));
-    cases.add(foreignInterface());
+    cases.add(
+        foreignInterface(
+            "Edge WireGuard interface file written by someone else", "e-wg-foreign", false));
+    cases.add(
+        foreignInterface(
+            "Edge WireGuard interface file of another installation", "e-wg-other", true));
     cases.add(
         edgeCase(
             "Edge Caddy server that does not exist",
@@ -1035,6 +1184,15 @@ class BadInputTest {
             g -> g.getSpec().setVmid(UNOWNED_VMID)));
     cases.add(
         guestCase(
+            "Guest named as a guest of another installation",
+            "g-name",
+            "GuestReady",
+            "False",
+            "Conflict",
+            "marked for homelab-operator:other/Guest/bad-input/app",
+            g -> g.getSpec().setName("app")));
+    cases.add(
+        guestCase(
             "Guest whose API token lacks a privilege (VM.Clone)",
             "g-noclone",
             "GuestReady",
@@ -1094,12 +1252,18 @@ class BadInputTest {
   }
 
   /** An interface file in the Edge's place that the operator did not write: left as it is. */
-  private Case foreignInterface() {
-    String name = "e-wg-foreign";
+  private Case foreignInterface(String title, String name, boolean otherInstallation) {
     Path file = Path.of(configDir, iface(name) + ".conf");
-    String foreign = "[Interface]\n# set up by hand\nListenPort = 51999\n";
+    String foreign =
+        (otherInstallation
+                ? io.homelab.operator.driver.wireguard.InterfaceConfig.HEADER
+                    + "\n# Owner: "
+                    + new OwnerMarker("other", "Edge", NAMESPACE, name).text()
+                    + "\n"
+                : "")
+            + "[Interface]\n# set up by hand\nListenPort = 51999\n";
     return new Case(
-        "Edge WireGuard interface file written by someone else",
+        title,
         Edge.class,
         NAMESPACE,
         name,
@@ -1129,9 +1293,14 @@ class BadInputTest {
 
   /** The sample Edge pointed at the simulated edge, with an interface and a Caddy of its own. */
   private Consumer<Edge> atEdge(String name, Consumer<Edge> change) {
-    CaddyAdminSimulator caddy = new CaddyAdminSimulator();
-    closing.add(caddy);
-    caddies.put(name, caddy);
+    CaddyAdminSimulator caddy =
+        caddies.computeIfAbsent(
+            name,
+            n -> {
+              CaddyAdminSimulator made = new CaddyAdminSimulator();
+              closing.add(made);
+              return made;
+            });
     return e -> {
       e.getMetadata().setName(name);
       e.getSpec().getPublicAddress().setIpv4("127.0.0.1");
@@ -1144,7 +1313,8 @@ class BadInputTest {
       EdgeCaddy spec = new EdgeCaddy();
       spec.setIssuer(CaddyIssuer.Internal);
       spec.setAdminAddress(caddy.adminAddress());
-      spec.setListen(List.of("127.0.0.1:" + (20000 + caddies.size())));
+      spec.setListen(
+          List.of("127.0.0.1:" + (name.equals("vps") ? VPS_LISTEN : 20000 + caddies.size())));
       e.getSpec().setCaddy(spec);
       change.accept(e);
     };

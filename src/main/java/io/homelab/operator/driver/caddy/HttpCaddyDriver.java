@@ -80,10 +80,9 @@ public final class HttpCaddyDriver implements CaddyDriver {
       throw new CaddyException("Caddy has no server '" + server + "'", false);
     }
     JsonNode currentRoutes = current.path("routes");
-    ArrayNode desired =
-        server.equals(CaddyPlan.OWN_SERVER)
-            ? CaddyPlan.withOurRoutes(null, routes, ourPrefix)
-            : CaddyPlan.withOurRoutes(currentRoutes, routes, ourPrefix);
+    // Routes without this installation's @id prefix stay, in our server too: another
+    // installation sharing this Caddy, or a person, may have put them there.
+    ArrayNode desired = CaddyPlan.withOurRoutes(currentRoutes, routes, ourPrefix);
     JsonNode comparable = currentRoutes.isMissingNode() ? JSON.createArrayNode() : currentRoutes;
     if (desired.equals(comparable)) {
       return Change.NONE;
@@ -132,7 +131,11 @@ public final class HttpCaddyDriver implements CaddyDriver {
     if (current == null) {
       return Change.NONE;
     }
-    if (server.equals(CaddyPlan.OWN_SERVER)) {
+    boolean othersRoutes =
+        current.path("routes").size()
+            > CaddyPlan.ourRoutes(current.path("routes"), ourPrefix).size();
+    // Our server goes whole, unless someone else put routes into it: those stay, in it.
+    if (server.equals(CaddyPlan.OWN_SERVER) && !othersRoutes) {
       delete(observed, "apps/http/servers/" + server);
       LOG.infof("Edge %s: removed Caddy server %s", edge, server);
       return Change.REMOVED;

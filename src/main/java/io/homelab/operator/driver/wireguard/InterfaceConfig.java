@@ -67,9 +67,23 @@ public record InterfaceConfig(
     return text.toString();
   }
 
-  /** Whether a config file's text was written by the operator (it starts with our header). */
-  public static boolean isOurs(String text) {
-    return text != null && text.startsWith(HEADER + "\n");
+  /**
+   * Whether a config file's text was written by the operator for this owner: our header, then the
+   * owner line with this marker (its ownerId and object). A file of another installation, or of
+   * another Edge, has another owner line and is not ours.
+   */
+  public static boolean isOurs(String text, String owner) {
+    return text != null && text.startsWith(HEADER + "\n" + OWNER_PREFIX + owner + "\n");
+  }
+
+  /** The owner a file written by an operator names, or null when it has no such line. */
+  public static String ownerOf(String text) {
+    if (text == null || !text.startsWith(HEADER + "\n" + OWNER_PREFIX)) {
+      return null;
+    }
+    String rest = text.substring(HEADER.length() + 1 + OWNER_PREFIX.length());
+    int end = rest.indexOf('\n');
+    return end < 0 ? rest : rest.substring(0, end);
   }
 
   /**

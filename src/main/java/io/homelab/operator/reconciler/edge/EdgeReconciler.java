@@ -552,7 +552,8 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
           false);
     }
     states.put(key, host, clock.instant());
-    if (host.config() != null && !InterfaceConfig.isOurs(host.config())) {
+    if (host.config() != null && !InterfaceConfig.isOurs(host.config(), marker(edge).text())) {
+      String owner = InterfaceConfig.ownerOf(host.config());
       return new Drive(
           List.of(
               reachable,
@@ -560,8 +561,10 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                   ConditionType.WIREGUARD_READY,
                   CONFLICT,
                   WireGuardScripts.file(dir, iface)
-                      + " exists and was not written by the operator: it is left alone. Remove"
-                      + " it, or choose another spec.wireguard.interfaceName")),
+                      + " exists and was not written by the operator for this Edge"
+                      + (owner == null ? "" : " (it is " + owner + "'s)")
+                      + ": it is left alone. Remove it, or choose another"
+                      + " spec.wireguard.interfaceName")),
           false);
     }
     String privateKey = privateKey(edge, context);
@@ -764,7 +767,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     HostAccess access =
         SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
     WireGuardHost host = wireguard.observe(key, access, dir, iface);
-    if (host.config() == null || InterfaceConfig.isOurs(host.config())) {
+    if (host.config() == null || InterfaceConfig.isOurs(host.config(), marker(edge).text())) {
       wireguard.remove(key, access, dir, iface);
     }
   }

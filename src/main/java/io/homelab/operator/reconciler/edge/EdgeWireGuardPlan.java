@@ -68,7 +68,11 @@ record EdgeWireGuardPlan(InterfaceConfig config, List<String> routes, List<Strin
     // Tunnel re-created under the same name takes it back by its marker.
     Set<String> known = new HashSet<>();
     tunnels.forEach(t -> known.add(marker(ownerId, t).text()));
-    if (InterfaceConfig.isOurs(host.config())) {
+    String edgeMarker =
+        new OwnerMarker(
+                ownerId, "Edge", edge.getMetadata().getNamespace(), edge.getMetadata().getName())
+            .text();
+    if (InterfaceConfig.isOurs(host.config(), edgeMarker)) {
       for (PeerConfig released : InterfaceConfig.peersOf(host.config())) {
         if (released.marker() != null && !known.contains(released.marker())) {
           peers.add(released);
@@ -81,12 +85,7 @@ record EdgeWireGuardPlan(InterfaceConfig config, List<String> routes, List<Strin
     String address = TunnelAddresses.edgeAddress(network, wg.getAddress());
     InterfaceConfig config =
         new InterfaceConfig(
-            new OwnerMarker(
-                    ownerId,
-                    "Edge",
-                    edge.getMetadata().getNamespace(),
-                    edge.getMetadata().getName())
-                .text(),
+            edgeMarker,
             TunnelAddresses.onInterface(address, network),
             wg.getListenPort(),
             privateKey,

@@ -380,7 +380,7 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
           "Missing on the home host: " + String.join(", ", host.missingTools()),
           false);
     }
-    if (host.config() != null && !InterfaceConfig.isOurs(host.config())) {
+    if (host.config() != null && !InterfaceConfig.isOurs(host.config(), marker(tunnel).text())) {
       throw new DriverException(
           CONFLICT,
           WireGuardScripts.file(dir, iface)
@@ -403,7 +403,7 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
     HostAccess access = SshAccesses.of(context, tunnel.getMetadata().getNamespace(), home.getSsh());
     String dir = settings.wireguard().configDir();
     WireGuardHost host = wireguard.observe(homeOwner(tunnel), access, dir, iface);
-    if (host.config() == null || InterfaceConfig.isOurs(host.config())) {
+    if (host.config() == null || InterfaceConfig.isOurs(host.config(), marker(tunnel).text())) {
       wireguard.remove(homeOwner(tunnel), access, dir, iface);
     }
     wireguard.disconnect(homeOwner(tunnel));

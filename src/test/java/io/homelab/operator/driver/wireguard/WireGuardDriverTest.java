@@ -91,7 +91,7 @@ class WireGuardDriverTest {
     WireGuardHost applied = driver.observe("lab/vps", access, configDir, IFACE);
     assertThat(applied.linkExists()).isTrue();
     assertThat(applied.linkUp()).isTrue();
-    assertThat(InterfaceConfig.isOurs(applied.config())).isTrue();
+    assertThat(InterfaceConfig.isOurs(applied.config(), OWNER)).isTrue();
     assertThat(InterfaceConfig.peersOf(applied.config())).containsExactly(homePeer, otherPeer);
     assertThat(applied.dump().orElseThrow().publicKey()).isEqualTo(edge.publicKey());
     assertThat(applied.dump().orElseThrow().peer(home.publicKey()).orElseThrow().allowedIPs())

@@ -54,7 +54,15 @@ class WireGuardTextTest {
             PersistentKeepalive = 25
             """
                 .formatted(KEY_A, KEY_B, KEY_C));
-    assertThat(InterfaceConfig.isOurs(config.render())).isTrue();
+    assertThat(InterfaceConfig.isOurs(config.render(), "homelab-operator:test/Edge/ns/vps"))
+        .isTrue();
+    assertThat(InterfaceConfig.ownerOf(config.render()))
+        .isEqualTo("homelab-operator:test/Edge/ns/vps");
+    // Another installation's file, or another Edge's, with the same header: not ours.
+    assertThat(InterfaceConfig.isOurs(config.render(), "homelab-operator:other/Edge/ns/vps"))
+        .isFalse();
+    assertThat(InterfaceConfig.isOurs(config.render(), "homelab-operator:test/Edge/ns/vps2"))
+        .isFalse();
     assertThat(InterfaceConfig.peersOf(config.render())).isEqualTo(config.peers());
   }
 
@@ -70,9 +78,11 @@ class WireGuardTextTest {
         AllowedIPs = 10.9.0.2/32,10.9.1.0/24
         """
             .formatted(KEY_A, KEY_B);
-    assertThat(InterfaceConfig.isOurs(foreign)).isFalse();
-    assertThat(InterfaceConfig.isOurs(null)).isFalse();
-    assertThat(InterfaceConfig.isOurs("# Managed by homelab-operator")).isFalse();
+    String owner = "homelab-operator:test/Edge/ns/vps";
+    assertThat(InterfaceConfig.isOurs(foreign, owner)).isFalse();
+    assertThat(InterfaceConfig.isOurs(null, owner)).isFalse();
+    assertThat(InterfaceConfig.isOurs("# Managed by homelab-operator", owner)).isFalse();
+    assertThat(InterfaceConfig.ownerOf(foreign)).isNull();
     assertThat(InterfaceConfig.peersOf(foreign))
         .containsExactly(
             new PeerConfig(
