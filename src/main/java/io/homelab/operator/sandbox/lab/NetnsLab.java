@@ -292,7 +292,7 @@ public final class NetnsLab implements AutoCloseable {
                 // the non-root user, with password-less sudo
                 "id " + sudoUser + " >/dev/null 2>&1 || useradd -M -s /bin/bash " + sudoUser,
                 "usermod -p '*' " + sudoUser,
-                "echo '" + sudoUser + " ALL=(root) NOPASSWD: ALL' > " + sudoers,
+                "echo '" + sudoersRule(sudoUser) + "' > " + sudoers,
                 "chmod 440 " + sudoers))
         .orFail("building the namespaces");
     writeSshdConfig(ssh, "sshd_config", sshHost, "sshd.pid");
@@ -458,6 +458,14 @@ public final class NetnsLab implements AutoCloseable {
   /** The sshd host key line ({@code ssh-ed25519 AAAA... comment}). */
   public String hostKey() {
     return hostKey;
+  }
+
+  /**
+   * The sudo rule a non-root SSH user of the operator needs (SECURITY.md): the operator runs each
+   * script as {@code sudo -n bash -c '<script>'}, and nothing else through sudo.
+   */
+  public static String sudoersRule(String user) {
+    return user + " ALL=(root) NOPASSWD: /usr/bin/bash -c *, /bin/bash -c *";
   }
 
   /** The private key (OpenSSH format) that root and {@link #sudoUser} log in with. */

@@ -84,6 +84,8 @@ class SshConnectionTest {
       assertThat(plain.run("id -u", null).stdout().trim()).isNotEqualTo("0");
       CommandResult asRoot = sudo.run("id -u; cat", "piped through sudo");
       assertThat(asRoot.stdout()).isEqualTo("0\npiped through sudo");
+      // The lab's rule is SECURITY.md's: bash -c through sudo, and nothing else.
+      assertThat(plain.run("sudo -n id -u", null).succeeded()).isFalse();
     }
   }
 
