@@ -1,5 +1,6 @@
 package io.homelab.operator.reconciler.edge;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
@@ -115,20 +116,23 @@ final class CaddyStep {
           apps = driver.read();
         }
       }
+      String policyId = OwnerMarker.idPrefix(ownerId) + "tls-" + edgeId(edge, ownerId);
+      // A name Caddy serves without our policy gets a certificate from Caddy's default issuers
+      // (public ACME): the policy covers new names before their routes exist, and drops old ones
+      // only after their routes are gone.
+      List<String> covered = subjects(apps.tlsPolicies(), policyId);
+      java.util.Set<String> covering = new java.util.TreeSet<>(hostnames);
+      covering.addAll(covered);
+      if (!covered.containsAll(hostnames)) {
+        if (driver.ensureTlsPolicy(apps, policyId, policy(caddy, List.copyOf(covering)))
+            != Change.NONE) {
+          apps = driver.read();
+        }
+      }
       if (driver.replaceRoutes(apps, server, rendered) != Change.NONE) {
         apps = driver.read();
       }
-      String policyId = OwnerMarker.idPrefix(ownerId) + "tls-" + edgeId(edge, ownerId);
-      driver.ensureTlsPolicy(
-          apps,
-          policyId,
-          hostnames.isEmpty()
-              ? null
-              : CaddyRoute.tlsPolicy(
-                  hostnames,
-                  caddy.getIssuer() == CaddyIssuer.Internal,
-                  caddy.getAcmeEmail(),
-                  caddy.getAcmeCaUrl()));
+      driver.ensureTlsPolicy(apps, policyId, hostnames.isEmpty() ? null : policy(caddy, hostnames));
       return new Outcome(
           Verdict.isTrue(
               ConditionType.CADDY_READY,
@@ -149,6 +153,25 @@ final class CaddyStep {
       return new Outcome(
           Verdict.isFalse(ConditionType.CADDY_READY, e.reason(), e.getMessage()), List.of(), false);
     }
+  }
+
+  private static JsonNode policy(EdgeCaddy caddy, List<String> hostnames) {
+    return CaddyRoute.tlsPolicy(
+        hostnames,
+        caddy.getIssuer() == CaddyIssuer.Internal,
+        caddy.getAcmeEmail(),
+        caddy.getAcmeCaUrl());
+  }
+
+  /** The subjects of our TLS policy as Caddy holds it. */
+  private static List<String> subjects(JsonNode policies, String id) {
+    List<String> subjects = new ArrayList<>();
+    for (JsonNode p : policies) {
+      if (id.equals(p.path("@id").asText())) {
+        p.path("subjects").forEach(n -> subjects.add(n.asText()));
+      }
+    }
+    return subjects;
   }
 
   /** Removes what the operator put into Caddy for the Edge: its server (or routes) and policy. */
