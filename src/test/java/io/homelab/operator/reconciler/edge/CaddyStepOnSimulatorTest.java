@@ -94,6 +94,118 @@ class CaddyStepOnSimulatorTest {
   }
 
   @Test
+  void aNewNameIsUnderTheTlsPolicyBeforeItsRouteIsWrittenAndLeavesItAfterItsRouteIsGone() {
+    var edge = CaddyStepTest.edge(null, ":8443");
+    var app = CaddyStepTest.route("app");
+    var blog = CaddyStepTest.route("blog");
+    apply(edge, List.of(app));
+
+    int from = caddy.server().requests().size();
+    apply(edge, List.of(app, blog));
+    List<String> adding = writes(from);
+    assertThat(firstIndex(adding, "/config/apps/tls"))
+        .as("the policy before the route, in %s", adding)
+        .isNotNegative()
+        .isLessThan(firstIndex(adding, "/routes"));
+    assertThat(policySubjects()).containsExactly("app.homelab.test", "blog.homelab.test");
+
+    from = caddy.server().requests().size();
+    apply(edge, List.of(app));
+    List<String> removing = writes(from);
+    assertThat(firstIndex(removing, "/routes"))
+        .as("the route before the policy, in %s", removing)
+        .isNotNegative()
+        .isLessThan(firstIndex(removing, "/config/apps/tls"));
+    assertThat(policySubjects()).containsExactly("app.homelab.test");
+  }
+
+  @Test
+  void routesOfAnotherInstallationInTheOperatorsServerStayAndSoDoesTheServer() throws Exception {
+    var edge = CaddyStepTest.edge(null, ":8443");
+    apply(edge, List.of(CaddyStepTest.route("app")));
+    String theirs =
+        "{\"@id\":\"homelab-other-0123456789abcdef\",\"match\":[{\"host\":[\"x.homelab.test\"]}]}";
+    var http = java.net.http.HttpClient.newHttpClient();
+    String routes =
+        "http://"
+            + caddy.adminAddress()
+            + "/config/apps/http/servers/"
+            + CaddyPlan.OWN_SERVER
+            + "/routes";
+    assertThat(send(http, "POST", routes, theirs, null).statusCode()).isEqualTo(200);
+
+    apply(edge, List.of(CaddyStepTest.route("app"), CaddyStepTest.route("blog")));
+    assertThat(ownRoutes()).hasSize(3).anyMatch(r -> r.contains("homelab-other-"));
+
+    CaddyStep.remove(edge, driver, CaddyStepTest.OWNER);
+    assertThat(ownRoutes()).containsExactly(SimulatorJson.compact(theirs));
+  }
+
+  private void apply(
+      io.homelab.operator.api.edge.Edge edge, List<io.homelab.operator.api.route.Route> routes) {
+    CaddyStep.Outcome outcome =
+        CaddyStep.apply(
+            edge,
+            driver,
+            CaddyStepTest.OWNER,
+            routes,
+            r -> "10.77.0.2:80",
+            CaddyStepTest.NO_ACCOUNT,
+            true);
+    assertThat(outcome.verdict().holds()).as(outcome.verdict().toString()).isTrue();
+  }
+
+  private List<String> writes(int from) {
+    List<String> all = caddy.server().requests();
+    return all.subList(from, all.size()).stream().filter(r -> !r.startsWith("GET ")).toList();
+  }
+
+  private static int firstIndex(List<String> requests, String fragment) {
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i).contains(fragment)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private List<String> policySubjects() {
+    List<String> subjects = new java.util.ArrayList<>();
+    caddy
+        .config()
+        .path("apps")
+        .path("tls")
+        .path("automation")
+        .path("policies")
+        .forEach(p -> p.path("subjects").forEach(n -> subjects.add(n.asText())));
+    return subjects;
+  }
+
+  private List<String> ownRoutes() {
+    List<String> routes = new java.util.ArrayList<>();
+    caddy
+        .config()
+        .path("apps")
+        .path("http")
+        .path("servers")
+        .path(CaddyPlan.OWN_SERVER)
+        .path("routes")
+        .forEach(r -> routes.add(r.toString()));
+    return routes;
+  }
+
+  /** JSON text as Jackson writes it back. */
+  private static final class SimulatorJson {
+    static String compact(String json) {
+      try {
+        return io.homelab.operator.sandbox.SimulatorServer.JSON.readTree(json).toString();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Test
   void aWriteWithAStaleEtagIsRefusedAndAMissingKeyCannotBePatched() throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
     String base = "http://" + caddy.adminAddress() + "/config/";
