@@ -56,17 +56,8 @@ class CaddyStepOnSimulatorTest {
     var edge = CaddyStepTest.edge(null, ":8443");
     var routes = List.of(CaddyStepTest.route("app"), CaddyStepTest.route("blog"));
 
-    CaddyStep.Outcome first =
-        CaddyStep.apply(
-            edge,
-            driver,
-            CaddyStepTest.OWNER,
-            routes,
-            r -> "10.77.0.2:80",
-            CaddyStepTest.NO_ACCOUNT,
-            true);
+    CaddyStep.Outcome first = apply(edge, routes);
 
-    assertThat(first.verdict().holds()).as(first.verdict().toString()).isTrue();
     assertThat(first.hostnames()).containsExactly("app.homelab.test", "blog.homelab.test");
     var server =
         caddy.config().path("apps").path("http").path("servers").path(CaddyPlan.OWN_SERVER);
@@ -76,14 +67,7 @@ class CaddyStepOnSimulatorTest {
         .hasSize(1);
 
     long writes = caddy.server().writes();
-    CaddyStep.apply(
-        edge,
-        driver,
-        CaddyStepTest.OWNER,
-        routes,
-        r -> "10.77.0.2:80",
-        CaddyStepTest.NO_ACCOUNT,
-        true);
+    apply(edge, routes);
     assertThat(caddy.server().writes()).as("writes at steady state").isEqualTo(writes);
 
     CaddyStep.remove(edge, driver, CaddyStepTest.OWNER);
@@ -141,7 +125,8 @@ class CaddyStepOnSimulatorTest {
     assertThat(ownRoutes()).containsExactly(SimulatorJson.compact(theirs));
   }
 
-  private void apply(
+  /** One pass of the step, which must succeed. */
+  private CaddyStep.Outcome apply(
       io.homelab.operator.api.edge.Edge edge, List<io.homelab.operator.api.route.Route> routes) {
     CaddyStep.Outcome outcome =
         CaddyStep.apply(
@@ -153,6 +138,7 @@ class CaddyStepOnSimulatorTest {
             CaddyStepTest.NO_ACCOUNT,
             true);
     assertThat(outcome.verdict().holds()).as(outcome.verdict().toString()).isTrue();
+    return outcome;
   }
 
   private List<String> writes(int from) {
