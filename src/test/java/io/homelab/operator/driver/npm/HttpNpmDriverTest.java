@@ -200,8 +200,39 @@ class HttpNpmDriverTest {
     HttpNpmDriver wrong = driverFor("admin@example.com", "wrong");
 
     assertThatThrownBy(wrong::inventory)
-        .isInstanceOfSatisfying(
-            NpmException.Rejected.class, e -> assertThat(e.status()).isEqualTo(400));
+        .isInstanceOf(NpmException.LoginRefused.class)
+        .hasMessage("NPM refused the login of admin@example.com: Invalid email or password");
+  }
+
+  @Test
+  void aUrlThatIsNotNpmsApiIsSaidToBeSo() throws Exception {
+    var page =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    page.createContext(
+        "/",
+        x -> {
+          byte[] html = "<html>NPM's login page</html>".getBytes();
+          x.sendResponseHeaders(200, html.length);
+          x.getResponseBody().write(html);
+          x.close();
+        });
+    page.start();
+    try {
+      String base = "http://127.0.0.1:" + page.getAddress().getPort();
+      HttpNpmDriver notNpm =
+          new HttpNpmDriver(
+              java.net.URI.create(base + "/api"),
+              new NpmCredentials("admin@example.com", "x"),
+              clock,
+              Duration.ofSeconds(5));
+      assertThatThrownBy(notNpm::inventory)
+          .isInstanceOf(NpmException.NotNpm.class)
+          .hasMessageContaining(base + "/api answered /tokens with no token")
+          .hasMessageContaining("not the API of Nginx Proxy Manager");
+    } finally {
+      page.stop(0);
+    }
   }
 
   @Test
