@@ -57,6 +57,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -461,8 +462,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   }
 
   /**
-   * Reads the interface (one command), and writes it when it differs from the plan: the Edge's key,
-   * its address and port, one peer per Tunnel.
+   * Reads the interface (one command per poll: a pass in between, as a Route's change brings, uses
+   * this poll's read), and writes it when it differs from the plan: the Edge's key, its address and
+   * port, one peer per Tunnel. A write is always planned on a fresh read.
    */
   private Drive drive(Edge edge, Context<Edge> context, List<Tunnel> tunnels, EdgeStatus status) {
     String key = Sources.key(edge);
@@ -470,18 +472,14 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     String dir = settings.wireguard().configDir();
     HostAccess access;
     WireGuardHost host;
+    boolean fresh;
     try {
       access = SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
-      host = wireguard.observe(key, access, dir, iface);
+      Optional<WireGuardHost> thisPoll = thisPollsRead(key);
+      fresh = thisPoll.isEmpty();
+      host = fresh ? wireguard.observe(key, access, dir, iface) : thisPoll.get();
     } catch (DriverException e) {
-      return new Drive(
-          List.of(
-              Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage()),
-              Verdict.unknown(
-                  ConditionType.WIREGUARD_READY,
-                  Reason.PENDING,
-                  "Waits until the VPS is reachable")),
-          true);
+      return unreachable(e);
     }
     Verdict reachable =
         Verdict.isTrue(
@@ -498,7 +496,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                       + " (install wireguard-tools and iproute2)")),
           false);
     }
-    states.put(key, host, clock.instant());
+    if (fresh) {
+      states.put(key, host, clock.instant());
+    }
     if (host.config() != null && !InterfaceConfig.isOurs(host.config())) {
       return new Drive(
           List.of(
@@ -520,6 +520,15 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
             edge.getSpec().getWireguard().getAddress()));
     EdgeWireGuardPlan plan =
         EdgeWireGuardPlan.of(edge, settings.ownerId(), privateKey, tunnels, host);
+    if (!fresh && plan.differsFrom(host, publicKey)) {
+      try {
+        host = wireguard.observe(key, access, dir, iface);
+      } catch (DriverException e) {
+        return unreachable(e);
+      }
+      states.put(key, host, clock.instant());
+      plan = EdgeWireGuardPlan.of(edge, settings.ownerId(), privateKey, tunnels, host);
+    }
     if (plan.differsFrom(host, publicKey)) {
       if (!suspension.mayWrite(edge)) {
         return new Drive(
@@ -554,6 +563,24 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                 CONFIGURED,
                 "Interface " + iface + " is up with " + plan.config().peers().size() + " peer(s)")),
         false);
+  }
+
+  /** The VPS did not answer: not Reachable, and WireGuard waits for it. */
+  private static Drive unreachable(DriverException e) {
+    return new Drive(
+        List.of(
+            Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage()),
+            Verdict.unknown(
+                ConditionType.WIREGUARD_READY, Reason.PENDING, "Waits until the VPS is reachable")),
+        true);
+  }
+
+  /** The read of the Edge's interface made in this poll interval, if there is one. */
+  private Optional<WireGuardHost> thisPollsRead(String key) {
+    return states
+        .of(key)
+        .filter(o -> clock.instant().isBefore(o.at().plus(settings.poll().wireguard())))
+        .map(WireGuardStates.Observed::host);
   }
 
   /**

@@ -81,6 +81,7 @@ final class ProxyHostStep {
             inventories.with(
                 driver,
                 maxAge,
+                spec.domain(),
                 inventory -> {
                   if (!mayWrite) {
                     Optional<ProxyHost> ours = inventory.owned(spec.domain(), owner.text());
@@ -131,6 +132,7 @@ final class ProxyHostStep {
             inventories.with(
                 driver,
                 maxAge,
+                domain,
                 inventory -> {
                   Optional<ProxyHost> ours = inventory.owned(domain, owner.text());
                   if (ours.isPresent() && ours.get().enabled() && !mayWrite) {
@@ -171,6 +173,7 @@ final class ProxyHostStep {
     return inventories.with(
         driver,
         maxAge,
+        domain,
         inventory -> {
           Optional<ProxyHost> ours = inventory.owned(domain, owner.text());
           boolean deleted = driver.delete(inventory, domain, owner);

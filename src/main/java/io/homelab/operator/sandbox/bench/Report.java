@@ -26,8 +26,8 @@ public final class Report {
    */
   static final int ROUTE_CHAIN = 3;
 
-  /** A Guest needs, after its clone, its config and start tasks at the least. */
-  static final int TASKS_AFTER_CLONE = 1;
+  /** Tasks a Guest of the samples needs after its clone: its disk's resize, then its start. */
+  static final int TASKS_AFTER_CLONE = 2;
 
   private static final long MIB = 1024 * 1024;
 
