@@ -54,6 +54,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,12 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Inject CloudflareConnections cloudflare;
   @Inject DnsZones zones;
 
+  /** While several Routes wait to be served, Caddy and the zone are written once per window. */
+  static final Duration BURST_WINDOW = Duration.ofSeconds(2);
+
+  /** When each Edge's served host names last changed; only ever in memory. */
+  private final Map<String, Instant> servedChanged = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Hashed basic-auth accounts by (owner marker, user, password); only ever in memory. */
   private final Map<List<String>, CaddyRoute.Account> accounts =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -122,6 +129,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Route.class, Edge.class)
                 .withName("routes")
+                // A Route's own progress (EdgeReady, DnsReady) changes nothing the Edge reads.
+                .withOnUpdateFilter(
+                    (after, before) -> !asEdgeReads(after).equals(asEdgeReads(before)))
                 .withSecondaryToPrimaryMapper(
                     r ->
                         tunnels
@@ -137,8 +147,17 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Override
   public UpdateControl<Edge> reconcile(Edge edge, Context<Edge> context) {
     try {
+      Optional<Duration> collecting = collecting(edge, context);
+      if (collecting.isPresent()) {
+        return UpdateControl.<Edge>noUpdate().rescheduleAfter(collecting.get());
+      }
       Pass pass = pass(edge, context);
       SecretHolds.hold(edge, context);
+      List<String> servedBefore =
+          edge.getStatus() == null ? null : edge.getStatus().getServedHostnames();
+      if (!java.util.Objects.equals(servedBefore, pass.status().getServedHostnames())) {
+        servedChanged.put(Sources.key(edge), clock.instant());
+      }
       return StatusWriter.patchIfChanged(edge, pass.status()).rescheduleAfter(pass.next());
     } catch (RuntimeException e) {
       EdgeStatus status =
@@ -146,6 +165,34 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               edge, carryOver(edge.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
       return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(failures.failed(edge));
     }
+  }
+
+  /**
+   * How long to wait before the next pass while a burst of Routes is collected: several Routes wait
+   * to be served and Caddy's routes changed less than {@link #BURST_WINDOW} ago. One Route goes out
+   * at once, and so does any removal; a thousand Routes applied at once take one write of Caddy and
+   * one Cloudflare batch per window, not one per pass.
+   */
+  private Optional<Duration> collecting(Edge edge, Context<Edge> context) {
+    Instant last = servedChanged.get(Sources.key(edge));
+    if (last == null || edge.getMetadata().getDeletionTimestamp() != null) {
+      return Optional.empty();
+    }
+    Duration left = BURST_WINDOW.minus(Duration.between(last, clock.instant()));
+    if (left.isNegative() || left.isZero()) {
+      return Optional.empty();
+    }
+    Set<String> served =
+        edge.getStatus() == null || edge.getStatus().getServedHostnames() == null
+            ? Set.of()
+            : Set.copyOf(edge.getStatus().getServedHostnames());
+    Set<String> exposable = new java.util.HashSet<>();
+    routesOf(tunnelsOf(edge, context), context).stream()
+        .filter(EdgeReconciler::exposable)
+        .forEach(r -> exposable.add(r.getSpec().getHostname()));
+    boolean removals = !exposable.containsAll(served);
+    long waiting = exposable.stream().filter(h -> !served.contains(h)).count();
+    return removals || waiting <= 1 ? Optional.empty() : Optional.of(left);
   }
 
   /** What one pass over the Edge found and did: its status, and when to come back. */
@@ -392,6 +439,20 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                     c ->
                         ConditionType.PROXY_HOST_READY.equals(c.getType())
                             && "True".equals(c.getStatus())));
+  }
+
+  /**
+   * What the Edge reads of a Route: its generation (the spec), whether it is being deleted, and
+   * whether it is admitted, exposable and publishable, with its proxy host.
+   */
+  static List<Object> asEdgeReads(Route route) {
+    return java.util.Arrays.asList(
+        route.getMetadata().getGeneration(),
+        route.getMetadata().getDeletionTimestamp() != null,
+        admitted(route),
+        exposable(route),
+        publishable(route),
+        route.getStatus() == null ? null : route.getStatus().getProxyHostId());
   }
 
   /** A Route that should have DNS records: exposable, and asking for them. */
