@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * simulators, never to a cluster of the user's (no kubeconfig, no service account). Its log goes to
  * a file and, line by line, to the sandbox's own output.
  */
-final class OperatorChild implements AutoCloseable {
+public final class OperatorChild implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
@@ -43,7 +43,7 @@ final class OperatorChild implements AutoCloseable {
    * @param workDir its working directory and where its log goes
    * @param out where its log lines are echoed, each with a prefix
    */
-  static OperatorChild start(Map<String, String> settings, Path workDir, PrintStream out) {
+  public static OperatorChild start(Map<String, String> settings, Path workDir, PrintStream out) {
     Path jar = JAR.toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -96,8 +96,13 @@ final class OperatorChild implements AutoCloseable {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
+  }
+
+  /** The port of its HTTP server on loopback (health, metrics). */
+  public int httpPort() {
+    return httpPort;
   }
 
   private void awaitReady(Duration timeout) {

@@ -417,7 +417,8 @@ public final class Sandbox implements AutoCloseable {
     out.println("sandbox | starting " + what);
   }
 
-  private static List<Path> crdFiles() {
+  /** The CRD files of {@code crds/}, relative to the project root. */
+  public static List<Path> crdFiles() {
     try (Stream<Path> files = Files.list(Path.of("crds"))) {
       return files.filter(f -> f.toString().endsWith(".yml")).sorted().toList();
     } catch (IOException e) {

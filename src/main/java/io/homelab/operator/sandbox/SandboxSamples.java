@@ -22,12 +22,12 @@ import java.util.stream.Stream;
  * Tunnel's NPM is the NPM simulator, the Guest's address is the lab's application server (the
  * sample's when the edge is simulated). Everything else is as a person would apply it.
  */
-final class SandboxSamples {
+public final class SandboxSamples {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** What the samples are pointed at. */
-  record Targets(
+  public record Targets(
       EdgeTargets edge,
       Map<String, String> proxmoxSecret,
       String npmUrl,
@@ -50,7 +50,7 @@ final class SandboxSamples {
    * @param lanNetwork the home LAN the Tunnel routes, or null to keep the sample's
    * @param lanServer the application server's address on it (the VM Guest), or null
    */
-  record EdgeTargets(
+  public record EdgeTargets(
       String publicAddress,
       String sshHost,
       int sshPort,
@@ -81,7 +81,7 @@ final class SandboxSamples {
   private SandboxSamples() {}
 
   /** Every document of the folder's YAML files, in file order. */
-  static List<ObjectNode> read(Path folder) {
+  public static List<ObjectNode> read(Path folder) {
     List<ObjectNode> documents = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -102,7 +102,7 @@ final class SandboxSamples {
   }
 
   /** The sample, pointed at the sandbox. */
-  static ObjectNode localize(ObjectNode doc, Targets to) {
+  public static ObjectNode localize(ObjectNode doc, Targets to) {
     ObjectNode copy = doc.deepCopy();
     String kind = copy.path("kind").asText();
     String name = copy.path("metadata").path("name").asText();
@@ -156,7 +156,7 @@ final class SandboxSamples {
   }
 
   /** Creates the documents in order (the namespace first, as the file names sort). */
-  static void apply(KubernetesClient client, List<ObjectNode> documents) {
+  public static void apply(KubernetesClient client, List<ObjectNode> documents) {
     for (ObjectNode doc : documents) {
       GenericKubernetesResource resource =
           client.getKubernetesSerialization().convertValue(doc, GenericKubernetesResource.class);

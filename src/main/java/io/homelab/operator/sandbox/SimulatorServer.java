@@ -12,10 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,6 +94,8 @@ public final class SimulatorServer implements AutoCloseable {
   private volatile int failureStatus = 503;
   private final AtomicInteger hangsLeft = new AtomicInteger();
   private final CountDownLatch released = new CountDownLatch(1);
+  private volatile Duration latency = Duration.ZERO;
+  private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
 
   /** A server on a free loopback port. */
   public SimulatorServer() {
@@ -162,6 +166,20 @@ public final class SimulatorServer implements AutoCloseable {
     released.countDown();
   }
 
+  /**
+   * Every request from now on is answered {@code latency} later, as a system across a network
+   * would; requests wait side by side, not one after the other.
+   */
+  public void latency(Duration latency) {
+    this.latency = latency;
+  }
+
+  /** Requests answered so far with this HTTP status. */
+  public long answered(int status) {
+    AtomicLong count = statuses.get(status);
+    return count == null ? 0 : count.get();
+  }
+
   /** Runs {@code action} under the same lock as the handlers, for state set up by tests. */
   public <T> T locked(java.util.function.Supplier<T> action) {
     synchronized (stateLock) {
@@ -181,7 +199,9 @@ public final class SimulatorServer implements AutoCloseable {
       String method = exchange.getRequestMethod();
       (method.equals("GET") ? reads : writes).incrementAndGet();
       log.add(method + " " + exchange.getRequestURI().getPath());
+      delay();
       Response response = answer(exchange, method);
+      statuses.computeIfAbsent(response.status(), s -> new AtomicLong()).incrementAndGet();
       byte[] bytes =
           response.body() == null ? new byte[0] : JSON.writeValueAsBytes(response.body());
       response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
@@ -192,6 +212,19 @@ public final class SimulatorServer implements AutoCloseable {
       if (bytes.length > 0) {
         exchange.getResponseBody().write(bytes);
       }
+    }
+  }
+
+  private void delay() {
+    Duration wait = latency;
+    if (wait.isZero()) {
+      return;
+    }
+    try {
+      // The simulated network: the reply leaves this much later, outside the state lock.
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -144,17 +144,28 @@ public final class HttpNpmDriver implements NpmDriver {
     return fields;
   }
 
-  /** Runs a call with a valid token; when NPM refuses the token, logs in again and retries once. */
-  private synchronized <T> T authed(Function<String, T> call) {
+  /**
+   * Runs a call with a valid token; when NPM refuses the token, logs in again and retries once.
+   * Calls run side by side; only the token is shared under the lock.
+   */
+  private <T> T authed(Function<String, T> call) {
+    String current = token();
     try {
-      return call.apply(token());
+      return call.apply(current);
     } catch (NpmApi.TokenRefused e) {
-      token = null;
-      return call.apply(token());
+      return call.apply(renew(current));
     }
   }
 
-  private String token() {
+  /** A new token in place of {@code refused}, unless another call renewed it already. */
+  private synchronized String renew(String refused) {
+    if (token != null && token.token().equals(refused)) {
+      token = null;
+    }
+    return token();
+  }
+
+  private synchronized String token() {
     Instant now = clock.instant();
     if (token != null && now.isBefore(renewAt)) {
       return token.token();

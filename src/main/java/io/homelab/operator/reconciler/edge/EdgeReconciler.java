@@ -54,9 +54,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -99,6 +101,12 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Inject CloudflareConnections cloudflare;
   @Inject DnsZones zones;
 
+  /** While several Routes wait to be served, Caddy and the zone are written once per window. */
+  static final Duration BURST_WINDOW = Duration.ofSeconds(2);
+
+  /** When each Edge's served host names last changed; only ever in memory. */
+  private final Map<String, Instant> servedChanged = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Hashed basic-auth accounts by (owner marker, user, password); only ever in memory. */
   private final Map<List<String>, CaddyRoute.Account> accounts =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -121,6 +129,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Route.class, Edge.class)
                 .withName("routes")
+                // A Route's own progress (EdgeReady, DnsReady) changes nothing the Edge reads.
+                .withOnUpdateFilter(
+                    (after, before) -> !asEdgeReads(after).equals(asEdgeReads(before)))
                 .withSecondaryToPrimaryMapper(
                     r ->
                         tunnels
@@ -136,8 +147,17 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   @Override
   public UpdateControl<Edge> reconcile(Edge edge, Context<Edge> context) {
     try {
+      Optional<Duration> collecting = collecting(edge, context);
+      if (collecting.isPresent()) {
+        return UpdateControl.<Edge>noUpdate().rescheduleAfter(collecting.get());
+      }
       Pass pass = pass(edge, context);
       SecretHolds.hold(edge, context);
+      List<String> servedBefore =
+          edge.getStatus() == null ? null : edge.getStatus().getServedHostnames();
+      if (!java.util.Objects.equals(servedBefore, pass.status().getServedHostnames())) {
+        servedChanged.put(Sources.key(edge), clock.instant());
+      }
       return StatusWriter.patchIfChanged(edge, pass.status()).rescheduleAfter(pass.next());
     } catch (RuntimeException e) {
       EdgeStatus status =
@@ -145,6 +165,34 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               edge, carryOver(edge.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
       return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(failures.failed(edge));
     }
+  }
+
+  /**
+   * How long to wait before the next pass while a burst of Routes is collected: several Routes wait
+   * to be served and Caddy's routes changed less than {@link #BURST_WINDOW} ago. One Route goes out
+   * at once, and so does any removal; a thousand Routes applied at once take one write of Caddy and
+   * one Cloudflare batch per window, not one per pass.
+   */
+  private Optional<Duration> collecting(Edge edge, Context<Edge> context) {
+    Instant last = servedChanged.get(Sources.key(edge));
+    if (last == null || edge.getMetadata().getDeletionTimestamp() != null) {
+      return Optional.empty();
+    }
+    Duration left = BURST_WINDOW.minus(Duration.between(last, clock.instant()));
+    if (left.isNegative() || left.isZero()) {
+      return Optional.empty();
+    }
+    Set<String> served =
+        edge.getStatus() == null || edge.getStatus().getServedHostnames() == null
+            ? Set.of()
+            : Set.copyOf(edge.getStatus().getServedHostnames());
+    Set<String> exposable = new java.util.HashSet<>();
+    routesOf(tunnelsOf(edge, context), context).stream()
+        .filter(EdgeReconciler::exposable)
+        .forEach(r -> exposable.add(r.getSpec().getHostname()));
+    boolean removals = !exposable.containsAll(served);
+    long waiting = exposable.stream().filter(h -> !served.contains(h)).count();
+    return removals || waiting <= 1 ? Optional.empty() : Optional.of(left);
   }
 
   /** What one pass over the Edge found and did: its status, and when to come back. */
@@ -394,6 +442,20 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                             && "True".equals(c.getStatus())));
   }
 
+  /**
+   * What the Edge reads of a Route: its generation (the spec), whether it is being deleted, and
+   * whether it is admitted, exposable and publishable, with its proxy host.
+   */
+  static List<Object> asEdgeReads(Route route) {
+    return java.util.Arrays.asList(
+        route.getMetadata().getGeneration(),
+        route.getMetadata().getDeletionTimestamp() != null,
+        admitted(route),
+        exposable(route),
+        publishable(route),
+        route.getStatus() == null ? null : route.getStatus().getProxyHostId());
+  }
+
   /** A Route that should have DNS records: exposable, and asking for them. */
   static boolean publishable(Route route) {
     return exposable(route) && DnsStep.asksForRecord(route);
@@ -514,8 +576,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   }
 
   /**
-   * Reads the interface (one command), and writes it when it differs from the plan: the Edge's key,
-   * its address and port, one peer per Tunnel.
+   * Reads the interface (one command per poll: a pass in between, as a Route's change brings, uses
+   * this poll's read), and writes it when it differs from the plan: the Edge's key, its address and
+   * port, one peer per Tunnel. A write is always planned on a fresh read.
    */
   private Drive drive(Edge edge, Context<Edge> context, List<Tunnel> tunnels, EdgeStatus status) {
     String key = Sources.key(edge);
@@ -523,18 +586,14 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     String dir = settings.wireguard().configDir();
     HostAccess access;
     WireGuardHost host;
+    boolean fresh;
     try {
       access = SshAccesses.of(context, edge.getMetadata().getNamespace(), edge.getSpec().getSsh());
-      host = wireguard.observe(key, access, dir, iface);
+      Optional<WireGuardHost> thisPoll = thisPollsRead(key);
+      fresh = thisPoll.isEmpty();
+      host = fresh ? wireguard.observe(key, access, dir, iface) : thisPoll.get();
     } catch (DriverException e) {
-      return new Drive(
-          List.of(
-              Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage()),
-              Verdict.unknown(
-                  ConditionType.WIREGUARD_READY,
-                  Reason.PENDING,
-                  "Waits until the VPS is reachable")),
-          true);
+      return unreachable(e);
     }
     Verdict reachable =
         Verdict.isTrue(
@@ -551,7 +610,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                       + " (install wireguard-tools and iproute2)")),
           false);
     }
-    states.put(key, host, clock.instant());
+    if (fresh) {
+      states.put(key, host, clock.instant());
+    }
     if (host.config() != null && !InterfaceConfig.isOurs(host.config(), marker(edge).text())) {
       String owner = InterfaceConfig.ownerOf(host.config());
       return new Drive(
@@ -576,6 +637,15 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
             edge.getSpec().getWireguard().getAddress()));
     EdgeWireGuardPlan plan =
         EdgeWireGuardPlan.of(edge, settings.ownerId(), privateKey, tunnels, host);
+    if (!fresh && plan.differsFrom(host, publicKey)) {
+      try {
+        host = wireguard.observe(key, access, dir, iface);
+      } catch (DriverException e) {
+        return unreachable(e);
+      }
+      states.put(key, host, clock.instant());
+      plan = EdgeWireGuardPlan.of(edge, settings.ownerId(), privateKey, tunnels, host);
+    }
     if (plan.differsFrom(host, publicKey)) {
       if (!suspension.mayWrite(edge)) {
         return new Drive(
@@ -610,6 +680,24 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                 CONFIGURED,
                 "Interface " + iface + " is up with " + plan.config().peers().size() + " peer(s)")),
         false);
+  }
+
+  /** The VPS did not answer: not Reachable, and WireGuard waits for it. */
+  private static Drive unreachable(DriverException e) {
+    return new Drive(
+        List.of(
+            Verdict.isFalse(ConditionType.REACHABLE, e.reason(), e.getMessage()),
+            Verdict.unknown(
+                ConditionType.WIREGUARD_READY, Reason.PENDING, "Waits until the VPS is reachable")),
+        true);
+  }
+
+  /** The read of the Edge's interface made in this poll interval, if there is one. */
+  private Optional<WireGuardHost> thisPollsRead(String key) {
+    return states
+        .of(key)
+        .filter(o -> clock.instant().isBefore(o.at().plus(settings.poll().wireguard())))
+        .map(WireGuardStates.Observed::host);
   }
 
   /**

@@ -87,6 +87,7 @@ final class ProxyHostStep {
             inventories.with(
                 driver,
                 maxAge,
+                spec.domain(),
                 inventory -> {
                   if (!mayWrite) {
                     Optional<ProxyHost> ours = inventory.owned(spec.domain(), owner.text());
@@ -137,6 +138,7 @@ final class ProxyHostStep {
             inventories.with(
                 driver,
                 maxAge,
+                domain,
                 inventory -> {
                   Optional<ProxyHost> ours = inventory.owned(domain, owner.text());
                   if (ours.isPresent() && ours.get().enabled() && !mayWrite) {
@@ -177,6 +179,7 @@ final class ProxyHostStep {
     return inventories.with(
         driver,
         maxAge,
+        domain,
         inventory -> {
           Optional<ProxyHost> ours = inventory.owned(domain, owner.text());
           boolean deleted = driver.delete(inventory, domain, owner);

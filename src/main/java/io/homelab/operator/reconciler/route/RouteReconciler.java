@@ -82,6 +82,8 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   @Inject NpmConnections npmConnections;
   @Inject NpmInventories inventories;
 
+  private final EdgeUpdates edgeUpdates = new EdgeUpdates();
+
   @Override
   public List<EventSource<?, Route>> prepareEventSources(EventSourceContext<Route> context) {
     IndexerResourceCache<Route> routes = context.getPrimaryCache();
@@ -108,12 +110,25 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Edge.class, Route.class)
                 .withName("edges")
+                // An Edge's report on one host name wakes that name's Routes, not all of them.
+                .withOnUpdateFilter(edgeUpdates::accept)
                 .withSecondaryToPrimaryMapper(
-                    e ->
-                        tunnels.byIndex(BY_EDGE, Sources.key(e)).stream()
-                            .flatMap(t -> routes.byIndex(BY_TUNNEL, Sources.key(t)).stream())
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
+                    e -> {
+                      Optional<Set<String>> hostnames = edgeUpdates.hostnames(e);
+                      return tunnels.byIndex(BY_EDGE, Sources.key(e)).stream()
+                          .flatMap(t -> routes.byIndex(BY_TUNNEL, Sources.key(t)).stream())
+                          .filter(
+                              r ->
+                                  hostnames.isEmpty()
+                                      || hostnames
+                                          .get()
+                                          .contains(
+                                              r.getSpec()
+                                                  .getHostname()
+                                                  .toLowerCase(java.util.Locale.ROOT)))
+                          .map(ResourceID::fromResource)
+                          .collect(Collectors.toSet());
+                    })
                 .build(),
             context);
     InformerEventSource<Namespace, Route> namespaces =

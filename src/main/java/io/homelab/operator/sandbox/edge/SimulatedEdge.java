@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +65,7 @@ public final class SimulatedEdge implements AutoCloseable {
   private final String hostKey;
   private final String clientKey;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
 
   private SimulatedEdge(
       Path dir, Path home, Path bin, Path state, SshServer server, String hostKey, String client) {
@@ -138,6 +142,13 @@ public final class SimulatedEdge implements AutoCloseable {
   /** The working directory and HOME of every command. */
   public Path home() {
     return home;
+  }
+
+  /** Every command line run so far over SSH, in order. */
+  public List<String> commands() {
+    synchronized (commands) {
+      return List.copyOf(commands);
+    }
   }
 
   @Override
@@ -233,6 +244,7 @@ public final class SimulatedEdge implements AutoCloseable {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
+      commands.add(commandLine);
       derivePublicKeys();
       ProcessBuilder builder = new ProcessBuilder("bash", "-c", commandLine);
       builder.directory(home.toFile());

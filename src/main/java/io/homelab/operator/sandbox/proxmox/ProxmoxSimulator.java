@@ -50,6 +50,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger writes = new AtomicInteger();
   private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+  private volatile Duration latency = Duration.ZERO;
 
   private ProxmoxSimulator(
       String tokenId, String tokenSecret, Duration taskDelay, List<String> nodes)
@@ -178,6 +179,11 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
   }
 
+  /** Every request from now on is answered {@code latency} later, as across a network. */
+  public void latency(Duration latency) {
+    this.latency = latency;
+  }
+
   public void resetCounts() {
     reads.set(0);
     writes.set(0);
@@ -201,6 +207,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
       }
       ("GET".equals(method) ? reads : writes).incrementAndGet();
       requests.add(method + " " + path);
+      if (!latency.isZero()) {
+        sleep(latency);
+      }
       Optional<Fault> fault = takeFault(method, path);
       if (fault.isPresent()) {
         if (!fault.get().stall().isZero()) {
@@ -274,7 +283,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
   private static void sleep(Duration stall) {
     try {
-      // A stalled reply is the fault itself: this thread stands for a hung Proxmox worker.
+      // A stalled or delayed reply: this thread stands for a slow or hung Proxmox worker.
       Thread.sleep(stall.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

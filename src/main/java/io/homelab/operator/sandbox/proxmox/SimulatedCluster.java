@@ -110,6 +110,7 @@ public final class SimulatedCluster {
   private String[] nextIdRace;
   private boolean tasksHeld;
   private int taskCounter;
+  private int lockRefusals;
 
   SimulatedCluster(List<String> nodes, Duration taskDelay, String user) {
     this.nodes = List.copyOf(nodes);
@@ -163,6 +164,11 @@ public final class SimulatedCluster {
 
   public synchronized void remove(int vmid) {
     guests.remove(vmid);
+  }
+
+  /** Requests refused so far because the guest (or a clone's source) was locked. */
+  public synchronized int lockRefusals() {
+    return lockRefusals;
   }
 
   /** The next task of this type (qmclone, vzcreate, qmstart...) ends with {@code exitstatus}. */
@@ -337,6 +343,7 @@ public final class SimulatedCluster {
 
   private Reply updateConfig(SimGuest g, Map<String, String> p, boolean async) {
     if (g.lock != null) {
+      lockRefusals++;
       return Reply.error(500, "VM is locked (" + g.lock + ")");
     }
     for (Map.Entry<String, String> e : p.entrySet()) {
@@ -359,6 +366,7 @@ public final class SimulatedCluster {
 
   private Reply cloneGuest(SimGuest source, Map<String, String> p) {
     if ("clone".equals(source.lock)) {
+      lockRefusals++;
       String dir = source.type.equals("lxc") ? "lxc" : "qemu-server";
       return Reply.error(
           500,
@@ -486,6 +494,7 @@ public final class SimulatedCluster {
   /** A task on a guest that is not locked ({@code qm<action>} or {@code vz<action>}). */
   private Reply guestTask(SimGuest g, String action, Runnable onSuccess) {
     if (g.lock != null) {
+      lockRefusals++;
       return Reply.error(500, "VM is locked (" + g.lock + ")");
     }
     String prefix = g.type.equals("lxc") ? "vz" : "qm";

@@ -1,0 +1,132 @@
+package io.homelab.operator.sandbox.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmark: what the operator costs as the homelab grows. For each size (Routes and Guests,
+ * {@code -Dbench.sizes=10:10,100:100,1000:100}) a cold operator against fresh simulators, then the
+ * figures of {@link SizeRun}, and at the end one table ({@link Report}), printed and written to
+ * {@code target/benchmark/results.md} with the machine it ran on. Started from the project root by
+ * {@code mvn -B -Pbenchmark package}.
+ *
+ * <p>Settings, as system properties: {@code bench.sizes}, {@code bench.latency} (per external
+ * request, 20ms), {@code bench.proxmox-task} (2s), {@code bench.poll} (the operator's poll interval
+ * of every system, 10s), {@code bench.steady-polls} (3), {@code bench.single-routes} (20), {@code
+ * bench.deadline} (of any one wait, 15m). Durations are written as 20ms, 2s, 10m.
+ */
+public final class Benchmark {
+
+  private Benchmark() {}
+
+  public static void main(String[] args) {
+    PrintStream out = System.out;
+    Path dir = Path.of(System.getProperty("bench.dir", "target/benchmark"));
+    List<SizeRun.Figures> figures = new ArrayList<>();
+    for (String size : System.getProperty("bench.sizes", "10:10,100:100,1000:100").split(",")) {
+      String[] parts = size.trim().split(":");
+      int routes = Integer.parseInt(parts[0]);
+      int guests = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+      SizeRun.Plan plan =
+          new SizeRun.Plan(
+              routes,
+              guests,
+              duration("bench.latency", "20ms"),
+              duration("bench.proxmox-task", "2s"),
+              duration("bench.poll", "10s"),
+              Integer.getInteger("bench.steady-polls", 3),
+              Integer.getInteger("bench.single-routes", 20),
+              duration("bench.deadline", "15m"),
+              dir.resolve(routes + "-routes-" + guests + "-guests"));
+      figures.add(new SizeRun(plan, out).run());
+    }
+    Report report = new Report(figures);
+    String preamble = machine(figures.get(0).plan()) + "\n";
+    report.write(dir.resolve("results.md"), preamble);
+    out.println();
+    out.println(preamble + report.table());
+    out.println("Written to " + dir.resolve("results.md"));
+  }
+
+  /** The machine and the settings, as BENCHMARKS.md records them. */
+  static String machine(SizeRun.Plan plan) {
+    String cpu =
+        read("/proc/cpuinfo")
+            .lines()
+            .filter(l -> l.startsWith("model name"))
+            .map(l -> l.substring(l.indexOf(':') + 1).trim())
+            .findFirst()
+            .orElse("unknown CPU");
+    String memory =
+        read("/proc/meminfo")
+            .lines()
+            .filter(l -> l.startsWith("MemTotal"))
+            .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GiB")
+            .findFirst()
+            .orElse("unknown");
+    String os =
+        read("/etc/os-release")
+            .lines()
+            .filter(l -> l.startsWith("PRETTY_NAME="))
+            .map(l -> l.substring(l.indexOf('=') + 1).replace("\"", ""))
+            .findFirst()
+            .orElse(System.getProperty("os.name"));
+    return String.join(
+        "\n",
+        "Run "
+            + Instant.now().toString().substring(0, 16).replace('T', ' ')
+            + " UTC on "
+            + os
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs ("
+            + cpu
+            + "), "
+            + memory
+            + " RAM, Java "
+            + System.getProperty("java.version")
+            + ".",
+        "Latency per external request "
+            + plan.latency().toMillis()
+            + " ms, Proxmox tasks "
+            + plan.proxmoxTask().toMillis()
+            + " ms, every poll interval "
+            + plan.poll().toSeconds()
+            + " s, steady state over "
+            + plan.steadyPolls()
+            + " intervals, "
+            + plan.singleRoutes()
+            + " single Routes per size.",
+        "");
+  }
+
+  /** A duration as {@code 20ms}, {@code 2s} or {@code 10m}. */
+  static Duration duration(String property, String fallback) {
+    String text = System.getProperty(property, fallback).trim();
+    if (text.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+    }
+    long value = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> Duration.ofSeconds(value);
+      case 'm' -> Duration.ofMinutes(value);
+      default ->
+          throw new IllegalArgumentException(
+              property + "=" + text + ": write a duration as 20ms, 2s or 10m");
+    };
+  }
+
+  private static String read(String file) {
+    try {
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
