@@ -92,6 +92,7 @@ public final class SimulatorServer implements AutoCloseable {
   private volatile int failureStatus = 503;
   private final AtomicInteger hangsLeft = new AtomicInteger();
   private final CountDownLatch released = new CountDownLatch(1);
+  private final HttpFaults faults = new HttpFaults();
 
   /** A server on a free loopback port. */
   public SimulatorServer() {
@@ -162,6 +163,11 @@ public final class SimulatorServer implements AutoCloseable {
     released.countDown();
   }
 
+  /** Faults that last until cleared (5xx, timeouts, resets, 429, revoked credentials). */
+  public HttpFaults faults() {
+    return faults;
+  }
+
   /** Runs {@code action} under the same lock as the handlers, for state set up by tests. */
   public <T> T locked(java.util.function.Supplier<T> action) {
     synchronized (stateLock) {
@@ -172,6 +178,7 @@ public final class SimulatorServer implements AutoCloseable {
   @Override
   public void close() {
     released.countDown();
+    faults.clearAll();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -181,6 +188,9 @@ public final class SimulatorServer implements AutoCloseable {
       String method = exchange.getRequestMethod();
       (method.equals("GET") ? reads : writes).incrementAndGet();
       log.add(method + " " + exchange.getRequestURI().getPath());
+      if (faults.intercept(exchange)) {
+        return;
+      }
       Response response = answer(exchange, method);
       byte[] bytes =
           response.body() == null ? new byte[0] : JSON.writeValueAsBytes(response.body());
