@@ -73,7 +73,7 @@ public final class SimulatedEdge implements AutoCloseable {
     COMMAND_FAILS,
     /** Commands never end (until the fault clears): the client's command timeout ends them. */
     HANGS,
-    /** The connection drops while the command runs (the command is killed with it). */
+    /** The connection drops mid-command: the command runs, its answer is lost with it. */
     DROPS_CONNECTION,
     /**
      * Sessions are refused: each channel closes at once, with no exit status (sshd MaxSessions).
@@ -360,27 +360,16 @@ public final class SimulatedEdge implements AutoCloseable {
                 running.remove(started);
                 input.interrupt();
                 derivePublicKeys();
+                if (fault != null) {
+                  // Mid-command: the command ran, but its answer is lost with the connection.
+                  channel.getSession().close(true);
+                  return;
+                }
                 exit.onExit(status);
               },
               "simulated-edge-exit");
       waiter.setDaemon(true);
       waiter.start();
-      if (fault != null) {
-        // Mid-command: the command has started when the connection goes.
-        Thread drop =
-            new Thread(
-                () -> {
-                  try {
-                    Thread.sleep(50);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  channel.getSession().close(true);
-                },
-                "simulated-edge-drop");
-        drop.setDaemon(true);
-        drop.start();
-      }
     }
 
     /** Answers the command with the fault instead of running it. */
