@@ -185,6 +185,19 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
     status.setPublicKey(publicKey);
     status.setEdgePublicKey(edge.getStatus().getPublicKey());
     status.setHomeConfigSecret(homeSecretName(tunnel));
+    Optional<io.homelab.operator.api.Condition> failing = edgeFailure(edge);
+    if (failing.isPresent()) {
+      // What the Edge read last is stale: the peer can be neither confirmed nor changed now.
+      return Verdict.isFalse(
+          ConditionType.PEER_READY,
+          failing.get().getReason(),
+          "Edge "
+              + edgeKey
+              + " cannot confirm the peer ("
+              + failing.get().getReason()
+              + "): "
+              + failing.get().getMessage());
+    }
     if (observed.isEmpty()) {
       return Verdict.unknown(
           ConditionType.PEER_READY, NOT_OBSERVED, "The Edge's interface has not been read yet");
@@ -470,6 +483,29 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
               // The Edge drops the peer of a Tunnel being deleted (this deletion wakes it);
               // the finalizer stays until its latest read shows the peer gone.
               if (peerStillOnEdge(tunnel)) {
+                Optional<io.homelab.operator.api.Condition> failing =
+                    edgeFailure(
+                        Sources.get(
+                                context,
+                                Edge.class,
+                                "edges",
+                                tunnel.getMetadata().getNamespace(),
+                                tunnel.getSpec().getEdgeRef().getName())
+                            .orElse(null));
+                if (failing.isPresent()) {
+                  return deletions.failing(
+                      tunnel,
+                      context,
+                      () -> carryOver(tunnel.getStatus()),
+                      failing.get().getReason(),
+                      "Deletion waits for Edge "
+                          + edgeKey(tunnel)
+                          + " to remove the peer ("
+                          + failing.get().getReason()
+                          + "): "
+                          + failing.get().getMessage(),
+                      failures.failed(tunnel));
+                }
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(PEER_REMOVAL_RECHECK);
               }
               if (sshMode(tunnel) && suspension.mayWrite(tunnel)) {
@@ -506,6 +542,20 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
     return states.configs(edgeKey(tunnel)).stream()
         .flatMap(config -> InterfaceConfig.peersOf(config).stream())
         .anyMatch(p -> marker.equals(p.marker()));
+  }
+
+  /** The Edge's Reachable or WireGuardReady when False: its VPS cannot be read or written. */
+  private static Optional<io.homelab.operator.api.Condition> edgeFailure(Edge edge) {
+    if (edge == null || edge.getStatus() == null || edge.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return edge.getStatus().getConditions().stream()
+        .filter(
+            c ->
+                (ConditionType.REACHABLE.equals(c.getType())
+                        || ConditionType.WIREGUARD_READY.equals(c.getType()))
+                    && "False".equals(c.getStatus()))
+        .findFirst();
   }
 
   private void forgetClaim(Tunnel tunnel) {
