@@ -96,7 +96,12 @@ class FaultMatrixTest {
   static final long WINDOW_SECONDS = 10;
   static final Duration SETUP_DEADLINE = Duration.ofSeconds(150);
   static final Duration FAULT_DEADLINE = Duration.ofSeconds(60);
-  static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(120);
+
+  /**
+   * Longer than the capped backoff (5 min): an object whose retries spread out while its system was
+   * down converges at its next retry after the fault cleared.
+   */
+  static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(330);
 
   enum Sys {
     PROXMOX("Proxmox", "pve", "Proxmox"),
@@ -151,6 +156,7 @@ class FaultMatrixTest {
   private ProxmoxSimulator basePve;
   private final Map<Cell, List<String>> problems = new LinkedHashMap<>();
   private final List<String> report = new ArrayList<>();
+  private final Map<String, Instant> doneAt = new LinkedHashMap<>();
 
   @AfterAll
   static void stop() {
@@ -322,11 +328,27 @@ class FaultMatrixTest {
     Instant cleared = Instant.now();
     Map<Cell, Supplier<String>> converged = new LinkedHashMap<>();
     cells.forEach(c -> converged.put(c, () -> c.group().converged(c)));
+    doneAt.clear();
     awaitCells("after the fault cleared", RECOVERY_DEADLINE, converged);
     report.add(
-        "fault matrix: converged "
+        "fault matrix: every cell converged or timed out "
             + Duration.between(cleared, Instant.now()).toSeconds()
-            + " s after the faults cleared");
+            + " s after the faults cleared; per group, the slowest cell:");
+    for (Group g : groups) {
+      long slowest =
+          Stream.of(Op.values())
+              .map(op -> doneAt.get(new Cell(g, op).name()))
+              .mapToLong(t -> t == null ? -1 : Duration.between(cleared, t).toSeconds())
+              .max()
+              .orElse(-1);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "  %-14s x %-20s %s",
+              g.sys.label,
+              g.faultLabel(),
+              slowest < 0 ? "did not converge" : slowest + " s"));
+    }
     for (Group g : groups) {
       List<String> external = g.exactlyDesired();
       for (Op op : Op.values()) {
@@ -874,13 +896,19 @@ class FaultMatrixTest {
           byName.put(cell.name(), check);
           cells.put(cell.name(), cell);
         });
-    awaitChecks(deadline, byName)
+    awaitChecks(deadline, byName, doneAt)
         .forEach((name, last) -> problems.get(cells.get(name)).add(phase + ": " + last));
   }
 
   /** Polls every check until all hold or the deadline passes; returns the last problem of each. */
   private static Map<String, String> awaitChecks(
       Duration deadline, Map<String, Supplier<String>> checks) {
+    return awaitChecks(deadline, checks, new LinkedHashMap<>());
+  }
+
+  /** As above, and records when each check first held. */
+  private static Map<String, String> awaitChecks(
+      Duration deadline, Map<String, Supplier<String>> checks, Map<String, Instant> doneAt) {
     Map<String, Supplier<String>> pending = new LinkedHashMap<>(checks);
     Map<String, String> last = new LinkedHashMap<>();
     Instant end = Instant.now().plus(deadline);
@@ -896,6 +924,7 @@ class FaultMatrixTest {
         if (problem == null) {
           it.remove();
           last.remove(entry.getKey());
+          doneAt.put(entry.getKey(), Instant.now());
         } else {
           last.put(entry.getKey(), problem);
         }
