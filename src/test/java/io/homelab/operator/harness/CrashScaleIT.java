@@ -39,7 +39,7 @@ class CrashScaleIT {
   static final int TUNNELS = 10;
   static final int ROUTES_PER_TUNNEL = 5;
   static final int GUESTS = 10;
-  static final int MAX_KILL_DELAY_MS = 6000;
+  static final int MAX_KILL_DELAY_MS = 4000;
   static final Duration CONVERGE_DEADLINE = Duration.ofSeconds(240);
 
   private SimulatedHomelab homelab;
@@ -67,21 +67,28 @@ class CrashScaleIT {
     operator = homelab.operator("crash-scale").start();
     List<String> killLog = new ArrayList<>();
 
-    homelab.edge();
+    // The work comes in one batch per kill, so that every kill lands while there is work to do.
+    List<Runnable> creations = new ArrayList<>();
+    creations.add(homelab::edge);
     for (int t = 0; t < TUNNELS; t++) {
-      homelab.tunnel(tunnel(t), t);
+      int tunnel = t;
+      creations.add(() -> homelab.tunnel(tunnel(tunnel), tunnel));
     }
     for (int g = 0; g < GUESTS; g++) {
-      homelab.guest(guest(g), g);
+      int guest = g;
+      creations.add(() -> homelab.guest(guest(guest), guest));
     }
     for (int t = 0; t < TUNNELS; t++) {
       for (int r = 0; r < ROUTES_PER_TUNNEL; r++) {
-        homelab.route(route(t, r), tunnel(t));
+        int tunnel = t;
+        int route = r;
+        creations.add(() -> homelab.route(route(tunnel, route), tunnel(tunnel)));
       }
     }
     int creationKills = kills / 2;
     for (int k = 0; k < creationKills; k++) {
-      killLog.add(killAtRandom(random, "converging", k + 1));
+      batch(creations, k, creationKills).forEach(Runnable::run);
+      killLog.add(killAtRandom(random, "creating", k + 1));
     }
     awaitOrFail(
         "all 50 Routes, 10 Tunnels and 10 Guests Ready after " + creationKills + " kills",
@@ -93,17 +100,23 @@ class CrashScaleIT {
     List<Integer> keptTunnels =
         IntStream.range(0, TUNNELS).filter(t -> t % 2 == 0).boxed().toList();
     List<Integer> keptGuests = IntStream.range(0, GUESTS).filter(g -> g % 2 == 0).boxed().toList();
+    List<Runnable> deletions = new ArrayList<>();
     for (int t = 1; t < TUNNELS; t += 2) {
       for (int r = 0; r < ROUTES_PER_TUNNEL; r++) {
-        homelab.delete(Route.class, route(t, r));
+        String name = route(t, r);
+        deletions.add(() -> homelab.delete(Route.class, name));
       }
-      homelab.delete(Tunnel.class, tunnel(t));
+      String name = tunnel(t);
+      deletions.add(() -> homelab.delete(Tunnel.class, name));
     }
     for (int g = 1; g < GUESTS; g += 2) {
-      homelab.delete(Guest.class, guest(g));
+      String name = guest(g);
+      deletions.add(() -> homelab.delete(Guest.class, name));
     }
-    for (int k = creationKills; k < kills; k++) {
-      killLog.add(killAtRandom(random, "deleting", k + 1));
+    int deletionKills = kills - creationKills;
+    for (int k = 0; k < deletionKills; k++) {
+      batch(deletions, k, deletionKills).forEach(Runnable::run);
+      killLog.add(killAtRandom(random, "deleting", creationKills + k + 1));
     }
     awaitOrFail(
         "the deleted half gone and the rest Ready after " + kills + " kills",
@@ -124,6 +137,11 @@ class CrashScaleIT {
             + String.join("\n  ", killLog));
   }
 
+  /** Part {@code k} of {@code parts} of the work, in order. */
+  private static List<Runnable> batch(List<Runnable> work, int k, int parts) {
+    return work.subList(work.size() * k / parts, work.size() * (k + 1) / parts);
+  }
+
   /** Lets the operator work for a seeded random time, kills it, starts it again. */
   private String killAtRandom(Random random, String phase, int number) {
     int delay = random.nextInt(MAX_KILL_DELAY_MS + 1);
@@ -134,7 +152,7 @@ class CrashScaleIT {
     operator.kill();
     String line =
         String.format(
-            "kill %2d (%s) %4d ms after ready: %s; not Ready: %d objects",
+            "kill %2d (%s) %4d ms after its batch: %s; not Ready: %d objects",
             number, phase, delay, homelab.externalSummary(), notReady().size());
     operator.start();
     return line;
