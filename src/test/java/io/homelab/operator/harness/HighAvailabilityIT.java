@@ -12,7 +12,6 @@ import io.homelab.operator.sandbox.lab.Sh;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -227,9 +226,5 @@ class HighAvailabilityIT {
               + tails.values(),
           e);
     }
-  }
-
-  static Instant instant(ZonedDateTime time) {
-    return time.toInstant();
   }
 }
