@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Failures {
 
-  /** How many retries failed in a row, and when the next one is due. */
-  private record State(int count, Instant retryAt) {}
+  /** How many retries failed in a row, when the next one is due, and for which generation. */
+  private record State(int count, Instant retryAt, Long generation) {}
 
   private final Map<String, State> states = new ConcurrentHashMap<>();
   private final Backoff backoff = Backoff.DEFAULT;
@@ -43,9 +43,27 @@ public class Failures {
                 return state;
               }
               int count = state == null ? 1 : state.count() + 1;
-              return new State(count, now.plus(backoff.delay(count)));
+              return new State(
+                  count, now.plus(backoff.delay(count)), object.getMetadata().getGeneration());
             });
     return Duration.between(now, next.retryAt());
+  }
+
+  /**
+   * How long the object still waits for its scheduled retry, when an event wakes it before then and
+   * its spec is the one that failed: the caller skips the external calls, so that events (its own
+   * status writes among them) never turn into a retry loop. Empty when the retry is due, the object
+   * has no failure, or its spec changed (a change is tried at once).
+   */
+  public java.util.Optional<Duration> backingOff(HasMetadata object) {
+    State state = states.get(object.getMetadata().getUid());
+    Instant now = now();
+    if (state == null
+        || !now.isBefore(state.retryAt())
+        || !java.util.Objects.equals(state.generation(), object.getMetadata().getGeneration())) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Duration.between(now, state.retryAt()));
   }
 
   /** The object reconciled without error: its next failure starts from the initial delay again. */

@@ -126,6 +126,21 @@ class FailuresTest {
     assertThat(failures.count(app)).isEqualTo(3);
   }
 
+  @Test
+  void anObjectBacksOffUntilItsRetryUnlessItsSpecChanged() {
+    Route app = route("app", "uid-1");
+    assertThat(failures.backingOff(app)).isEmpty();
+    failures.failed(app);
+
+    clock.advance(Duration.ofMillis(500));
+    assertThat(failures.backingOff(app)).contains(Duration.ofMillis(1500));
+    app.getMetadata().setGeneration(2L);
+    assertThat(failures.backingOff(app)).as("a changed spec is tried at once").isEmpty();
+    app.getMetadata().setGeneration(1L);
+    clock.advance(Duration.ofMillis(1500));
+    assertThat(failures.backingOff(app)).as("the retry is due").isEmpty();
+  }
+
   private static Route route(String name, String uid) {
     return withMetadata(new Route(), name, uid);
   }
@@ -136,7 +151,12 @@ class FailuresTest {
 
   private static <T extends HasMetadata> T withMetadata(T object, String name, String uid) {
     object.setMetadata(
-        new ObjectMetaBuilder().withNamespace("apps").withName(name).withUid(uid).build());
+        new ObjectMetaBuilder()
+            .withNamespace("apps")
+            .withName(name)
+            .withUid(uid)
+            .withGeneration(1L)
+            .build());
     return object;
   }
 }

@@ -157,6 +157,11 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
 
   @Override
   public UpdateControl<Route> reconcile(Route route, Context<Route> context) {
+    Optional<Duration> backingOff = failures.backingOff(route);
+    if (backingOff.isPresent()) {
+      // NPM failed this spec and its retry is not due: an event is no reason to ask again.
+      return UpdateControl.<Route>noUpdate().rescheduleAfter(backingOff.get());
+    }
     try {
       RouteDecision.Inputs inputs = observe(route, context);
       List<Verdict> verdicts = new ArrayList<>(RouteDecision.decide(inputs));
