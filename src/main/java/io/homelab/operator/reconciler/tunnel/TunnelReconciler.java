@@ -482,16 +482,22 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
               }
               // The Edge drops the peer of a Tunnel being deleted (this deletion wakes it);
               // the finalizer stays until its latest read shows the peer gone.
-              if (peerStillOnEdge(tunnel)) {
+              Optional<Edge> edge =
+                  Sources.get(
+                      context,
+                      Edge.class,
+                      "edges",
+                      tunnel.getMetadata().getNamespace(),
+                      tunnel.getSpec().getEdgeRef().getName());
+              // Not read since this process started (a restart): the peer may well be there still.
+              boolean unread =
+                  edge.isPresent()
+                      && states.of(edgeKey(tunnel)).isEmpty()
+                      && tunnel.getStatus() != null
+                      && tunnel.getStatus().getPublicKey() != null;
+              if (unread || peerStillOnEdge(tunnel)) {
                 Optional<io.homelab.operator.api.Condition> failing =
-                    edgeFailure(
-                        Sources.get(
-                                context,
-                                Edge.class,
-                                "edges",
-                                tunnel.getMetadata().getNamespace(),
-                                tunnel.getSpec().getEdgeRef().getName())
-                            .orElse(null));
+                    edgeFailure(edge.orElse(null));
                 if (failing.isPresent()) {
                   return deletions.failing(
                       tunnel,
