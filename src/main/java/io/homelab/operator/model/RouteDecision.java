@@ -121,30 +121,30 @@ public final class RouteDecision {
   }
 
   public static final String SERVED = "Served";
-  public static final String EDGE_NOT_READY = "EdgeNotReady";
 
   /**
-   * EdgeReady of an accepted Route with resolved references: True once the Edge reports its host
-   * name among those its Caddy serves; False with the Edge's reason while its Caddy is not ready;
-   * Unknown until the Edge has programmed it.
+   * EdgeReady of an accepted Route with resolved references: False with the Edge's own reason
+   * (SshUnreachable, CaddyUnavailable...) while the VPS cannot be reached or its Caddy is not
+   * ready, since what Caddy serves cannot be confirmed then; True once the Edge reports its host
+   * name among those its Caddy serves; Unknown until the Edge has programmed it.
    */
   public static Verdict edgeReady(Route route, Edge edge) {
     String hostname = route.getSpec().getHostname();
     String edgeKey = edge.getMetadata().getNamespace() + "/" + edge.getMetadata().getName();
     var status = edge.getStatus();
     var reachable = condition(status, ConditionType.REACHABLE);
-    if (served(edge, hostname) && reachable != null && "False".equals(reachable.getStatus())) {
-      return notReady(ConditionType.EDGE_READY, EDGE_NOT_READY, "Edge " + edgeKey, reachable);
+    if (reachable != null && "False".equals(reachable.getStatus())) {
+      return notReady(ConditionType.EDGE_READY, "Edge " + edgeKey, reachable);
+    }
+    var caddy = condition(status, ConditionType.CADDY_READY);
+    if (caddy != null && "False".equals(caddy.getStatus())) {
+      return notReady(ConditionType.EDGE_READY, "Caddy on Edge " + edgeKey, caddy);
     }
     if (served(edge, hostname)) {
       return Verdict.isTrue(
           ConditionType.EDGE_READY,
           SERVED,
           "Caddy on Edge " + edgeKey + " serves https://" + hostname);
-    }
-    var caddy = condition(status, ConditionType.CADDY_READY);
-    if (caddy != null && "False".equals(caddy.getStatus())) {
-      return notReady(ConditionType.EDGE_READY, EDGE_NOT_READY, "Caddy on Edge " + edgeKey, caddy);
     }
     return Verdict.unknown(
         ConditionType.EDGE_READY, PENDING, "Waiting for Edge " + edgeKey + " to program the route");
@@ -182,6 +182,11 @@ public final class RouteDecision {
     if (name != null && name.getReason() != null) {
       return Verdict.isFalse(ConditionType.DNS_READY, name.getReason(), name.getMessage());
     }
+    var dns = condition(status, ConditionType.DNS_READY);
+    if (dns != null && "False".equals(dns.getStatus()) && ZONE_FAILURES.contains(dns.getReason())) {
+      // The zone could not be read or written: no record of the name can be confirmed.
+      return notReady(ConditionType.DNS_READY, "DNS of Edge " + edgeKey, dns);
+    }
     if (name != null && name.published()) {
       return Verdict.isTrue(
           ConditionType.DNS_READY,
@@ -195,17 +200,8 @@ public final class RouteDecision {
               + " in zone "
               + edge.getSpec().getDns().getZone());
     }
-    var dns = condition(status, ConditionType.DNS_READY);
     if (dns != null && "False".equals(dns.getStatus())) {
-      return Verdict.isFalse(
-          ConditionType.DNS_READY,
-          Reason.DNS_NOT_READY,
-          "DNS of Edge "
-              + edgeKey
-              + " is not ready ("
-              + dns.getReason()
-              + "): "
-              + dns.getMessage());
+      return notReady(ConditionType.DNS_READY, "DNS of Edge " + edgeKey, dns);
     }
     return Verdict.unknown(
         ConditionType.DNS_READY,
@@ -232,10 +228,23 @@ public final class RouteDecision {
   }
 
   /** False, because {@code what} is not ready as its own condition says. */
+  /** The Edge's failures that concern its whole zone, not one name. */
+  static final java.util.Set<String> ZONE_FAILURES =
+      java.util.Set.of(
+          Reason.CLOUDFLARE_UNAVAILABLE,
+          Reason.CLOUDFLARE_RATE_LIMITED,
+          Reason.CLOUDFLARE_REJECTED,
+          Reason.ZONE_NOT_FOUND);
+
+  /**
+   * A hop False with the reason of the Edge's condition that holds it up, which names the system.
+   */
   private static Verdict notReady(
-      String type, String reason, String what, io.homelab.operator.api.Condition cause) {
+      String type, String what, io.homelab.operator.api.Condition cause) {
     return Verdict.isFalse(
-        type, reason, what + " is not ready (" + cause.getReason() + "): " + cause.getMessage());
+        type,
+        cause.getReason(),
+        what + " is not ready (" + cause.getReason() + "): " + cause.getMessage());
   }
 
   private static io.homelab.operator.api.Condition condition(

@@ -26,7 +26,7 @@ public class Deletions {
   private static final Logger LOG = Logger.getLogger(Deletions.class);
 
   /** How often a waiting deletion looks again, besides the events that wake it. */
-  static final Duration RECHECK = Duration.ofSeconds(30);
+  public static final Duration RECHECK = Duration.ofSeconds(30);
 
   @Inject EventRecorder events;
   @Inject Failures failures;
@@ -80,9 +80,38 @@ public class Deletions {
    */
   public <S extends HomelabStatus> DeleteControl waiting(
       CustomResource<?, S> object, Context<?> context, Supplier<S> newStatus, String message) {
+    return waiting(object, context, newStatus, Reason.WAITING_FOR_DEPENDENTS, message, RECHECK);
+  }
+
+  /**
+   * The deletion cannot go on while an external system fails: Ready turns False with the reason
+   * that names it (an event says so once), the finalizer stays, and the cleanup is tried again
+   * after {@code retry} (the object's backoff).
+   */
+  public <S extends HomelabStatus> DeleteControl failing(
+      CustomResource<?, S> object,
+      Context<?> context,
+      Supplier<S> newStatus,
+      String reason,
+      String message,
+      Duration retry) {
+    return waiting(object, context, newStatus, reason, message, retry);
+  }
+
+  private <S extends HomelabStatus> DeleteControl waiting(
+      CustomResource<?, S> object,
+      Context<?> context,
+      Supplier<S> newStatus,
+      String reason,
+      String message,
+      Duration recheck) {
     Condition ready = readyOf(object);
-    if (ready == null || !message.equals(ready.getMessage())) {
-      events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);
+    if (ready == null || !message.equals(ready.getMessage()) || !reason.equals(ready.getReason())) {
+      if (Reason.WAITING_FOR_DEPENDENTS.equals(reason)) {
+        events.normal(object, reason, message);
+      } else {
+        events.warning(object, reason, message);
+      }
       S status = newStatus.get();
       status.setObservedGeneration(
           object.getStatus() == null ? null : object.getStatus().getObservedGeneration());
@@ -90,10 +119,11 @@ public class Deletions {
           object,
           status,
           object.getStatus() == null ? null : object.getStatus().getConditions(),
+          reason,
           message);
       writeStatus(object, context, status);
     }
-    return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK);
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(recheck);
   }
 
   /**
@@ -112,7 +142,7 @@ public class Deletions {
     if (ready == null || !message.equals(ready.getMessage())) {
       events.normal(object, Reason.WAITING_FOR_DEPENDENTS, message);
     }
-    waitingReady(object, status, status.getConditions(), message);
+    waitingReady(object, status, status.getConditions(), Reason.WAITING_FOR_DEPENDENTS, message);
     if (object.getStatus() == null || StatusWriter.differs(object.getStatus(), status)) {
       writeStatus(object, context, status);
     }
@@ -127,6 +157,7 @@ public class Deletions {
       CustomResource<?, ? extends HomelabStatus> object,
       HomelabStatus status,
       List<Condition> kept,
+      String reason,
       String message) {
     long generation =
         object.getMetadata().getGeneration() == null ? 0 : object.getMetadata().getGeneration();
@@ -138,7 +169,7 @@ public class Deletions {
     if (kept != null) {
       kept.stream().filter(c -> !ConditionType.READY.equals(c.getType())).forEach(conditions::keep);
     }
-    conditions.setFalse(ConditionType.READY, Reason.WAITING_FOR_DEPENDENTS, message);
+    conditions.setFalse(ConditionType.READY, reason, message);
     status.setConditions(conditions.toList());
   }
 

@@ -96,6 +96,7 @@ public final class SimulatorServer implements AutoCloseable {
   private final CountDownLatch released = new CountDownLatch(1);
   private volatile Duration latency = Duration.ZERO;
   private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+  private final HttpFaults faults = new HttpFaults();
 
   /** A server on a free loopback port. */
   public SimulatorServer() {
@@ -180,6 +181,11 @@ public final class SimulatorServer implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** Faults that last until cleared (5xx, timeouts, resets, 429, revoked credentials). */
+  public HttpFaults faults() {
+    return faults;
+  }
+
   /** Runs {@code action} under the same lock as the handlers, for state set up by tests. */
   public <T> T locked(java.util.function.Supplier<T> action) {
     synchronized (stateLock) {
@@ -190,6 +196,7 @@ public final class SimulatorServer implements AutoCloseable {
   @Override
   public void close() {
     released.countDown();
+    faults.clearAll();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -200,6 +207,9 @@ public final class SimulatorServer implements AutoCloseable {
       (method.equals("GET") ? reads : writes).incrementAndGet();
       log.add(method + " " + exchange.getRequestURI().getPath());
       delay();
+      if (faults.intercept(exchange)) {
+        return;
+      }
       Response response = answer(exchange, method);
       statuses.computeIfAbsent(response.status(), s -> new AtomicLong()).incrementAndGet();
       byte[] bytes =

@@ -46,7 +46,6 @@ public final class Reason {
   public static final String CLOUDFLARE_RATE_LIMITED = "CloudflareRateLimited";
   public static final String CLOUDFLARE_UNAVAILABLE = "CloudflareUnavailable";
   public static final String CLOUDFLARE_REJECTED = "CloudflareRejected";
-  public static final String DNS_NOT_READY = "EdgeDnsNotReady";
 
   public static final String ONLINE = "Online";
   public static final String NGINX_ERROR = "NginxError";

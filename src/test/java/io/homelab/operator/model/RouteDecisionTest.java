@@ -449,12 +449,17 @@ class RouteDecisionTest {
     status.setConditions(java.util.List.of(caddy));
     edge.setStatus(status);
     Verdict refused = RouteDecision.edgeReady(route, edge);
-    org.assertj.core.api.Assertions.assertThat(refused.reason()).isEqualTo("EdgeNotReady");
+    org.assertj.core.api.Assertions.assertThat(refused.reason()).isEqualTo("ListenerConflict");
     org.assertj.core.api.Assertions.assertThat(refused.message())
         .contains("web/vps")
         .contains("ListenerConflict");
 
+    // Served before, but Caddy cannot confirm it now: still False.
     status.setServedHostnames(java.util.List.of("app.example.com"));
+    org.assertj.core.api.Assertions.assertThat(RouteDecision.edgeReady(route, edge).reason())
+        .isEqualTo("ListenerConflict");
+    caddy.setStatus("True");
+    caddy.setReason("Configured");
     org.assertj.core.api.Assertions.assertThat(RouteDecision.edgeReady(route, edge).holds())
         .isTrue();
   }

@@ -206,7 +206,8 @@ public final class HttpCaddyDriver implements CaddyDriver {
           call + ": Caddy's config changed since it was read (412); planning again", true);
     }
     throw new CaddyException(
-        call + " answered " + response.status() + ": " + error, response.status() >= 500);
+        call + " answered " + response.status() + ": " + error,
+        response.status() >= 500 || response.status() == 429);
   }
 
   private static JsonNode parse(String body) {

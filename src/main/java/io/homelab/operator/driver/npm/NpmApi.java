@@ -153,7 +153,7 @@ final class NpmApi {
       return reply.body();
     }
     String message = reply.body().path("error").path("message").asText("");
-    if (reply.status() >= 500) {
+    if (reply.status() >= 500 || reply.status() == 429) {
       throw new NpmException.Unavailable(
           "NPM answered " + reply.status() + " to " + method + " " + path + " " + message, null);
     }

@@ -353,8 +353,11 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               r -> account(r, context),
               suspension.mayWrite(edge));
       status.setRoutes(outcome.routes());
+      // Caddy refused: what it serves is what it served, so no Route counts as taken down.
       status.setServedHostnames(
-          outcome.verdict().holds() ? outcome.hostnames().stream().sorted().toList() : null);
+          outcome.verdict().holds()
+              ? outcome.hostnames().stream().sorted().toList()
+              : edge.getStatus() == null ? null : edge.getStatus().getServedHostnames());
       boolean configuredBefore =
           edge.getStatus() != null && edge.getStatus().getCaddyServer() != null;
       if (outcome.verdict().holds()) {

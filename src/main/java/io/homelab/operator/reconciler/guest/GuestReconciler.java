@@ -156,7 +156,10 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
         + guest.getSpec().getProxmox().getConnectionSecretRef().getName();
   }
 
-  /** Proxmox refused a call for good (4xx): a condition, and no retry storm. */
+  /**
+   * Proxmox refused a call (4xx): a condition, and no retry storm: tried again with the capped
+   * backoff, so credentials put right (a token revoked, then restored) are picked up by themselves.
+   */
   private UpdateControl<Guest> refused(Guest guest, GuestStatus status, ProxmoxException e) {
     return permanent(
         guest,
@@ -190,7 +193,10 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
             + ")");
   }
 
-  /** A failure that trying again will not mend: GuestReady says why, looked at again slowly. */
+  /**
+   * A failure that trying again at once will not mend: GuestReady says why, looked at again with
+   * the capped backoff.
+   */
   private UpdateControl<Guest> permanent(
       Guest guest, GuestStatus status, String reason, String message) {
     List<Verdict> verdicts =
@@ -202,7 +208,7 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
             guest,
             StatusAssembly.assembleInforming(
                 guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)))
-        .rescheduleAfter(Duration.ofMinutes(5));
+        .rescheduleAfter(failures.failed(guest));
   }
 
   /** Paused, and the warning that TLS verification is off when the spec turns it off. */
@@ -285,7 +291,13 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(cleanup.requeue());
               } catch (ProxmoxException e) {
                 LOG.warnf("Guest %s: cleanup failed: %s", Sources.key(guest), e.getMessage());
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(guest));
+                return deletions.failing(
+                    guest,
+                    context,
+                    () -> carryOver(guest.getStatus()),
+                    e.isTransient() ? Reason.PROXMOX_UNAVAILABLE : Reason.PROXMOX_REFUSED,
+                    "Deletion waits: Proxmox VE failed the cleanup: " + e.getMessage(),
+                    failures.failed(guest));
               }
             });
   }

@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -171,6 +172,11 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
 
   @Override
   public UpdateControl<Route> reconcile(Route route, Context<Route> context) {
+    Optional<Duration> backingOff = failures.backingOff(route);
+    if (backingOff.isPresent()) {
+      // NPM failed this spec and its retry is not due: an event is no reason to ask again.
+      return UpdateControl.<Route>noUpdate().rescheduleAfter(backingOff.get());
+    }
     try {
       RouteDecision.Inputs inputs = observe(route, context);
       List<Verdict> verdicts = new ArrayList<>(RouteDecision.decide(inputs));
@@ -438,15 +444,27 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
             || Optional.ofNullable(RouteDecision.dnsName(edge, hostname))
                 .map(EdgeDnsName::published)
                 .orElse(false))) {
-      return deletions.waiting(
-          route,
-          context,
-          RouteStatus::new,
+      String waiting =
           "Deletion waits for Edge "
               + Sources.key(edge)
               + " to take "
               + hostname
-              + " off the internet: its DNS records first, then its Caddy route");
+              + " off the internet: its DNS records first, then its Caddy route";
+      // A hop held up by a failing system says which one; the ids stay for the next pass.
+      Optional<Verdict> blocked =
+          Stream.of(RouteDecision.dnsReady(route, edge), RouteDecision.edgeReady(route, edge))
+              .filter(v -> v.status() == io.homelab.operator.status.ConditionStatus.False)
+              .findFirst();
+      if (blocked.isPresent()) {
+        return deletions.failing(
+            route,
+            context,
+            () -> carryOver(route.getStatus()),
+            blocked.get().reason(),
+            waiting + " (" + blocked.get().message() + ")",
+            Deletions.RECHECK);
+      }
+      return deletions.waiting(route, context, () -> carryOver(route.getStatus()), waiting);
     }
     if (inputs.tunnel() == null) {
       return deletions.cleanedUp(
@@ -491,19 +509,33 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
       if (e instanceof NpmException.Unavailable) {
         LOG.warnf(
             "Route %s: deleting the NPM proxy host failed: %s", Sources.key(route), e.getMessage());
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(failures.failed(route));
+        return deletions.failing(
+            route,
+            context,
+            () -> carryOver(route.getStatus()),
+            Reason.NPM_UNAVAILABLE,
+            "Deletion waits: NPM could not delete proxy host #"
+                + route.getStatus().getProxyHostId()
+                + " of "
+                + hostname
+                + " ("
+                + e.getMessage()
+                + ")",
+            failures.failed(route));
       }
-      return deletions.waiting(
+      return deletions.failing(
           route,
           context,
-          RouteStatus::new,
+          () -> carryOver(route.getStatus()),
+          Reason.NPM_REJECTED,
           "Deletion waits: NPM refused to delete proxy host #"
               + route.getStatus().getProxyHostId()
               + " of "
               + hostname
               + " ("
               + e.getMessage()
-              + "); fix the Tunnel's NPM access, or force the deletion");
+              + "); fix the Tunnel's NPM access, or force the deletion",
+          failures.failed(route));
     }
   }
 

@@ -193,6 +193,19 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
     status.setPublicKey(publicKey);
     status.setEdgePublicKey(edge.getStatus().getPublicKey());
     status.setHomeConfigSecret(homeSecretName(tunnel));
+    Optional<io.homelab.operator.api.Condition> failing = edgeFailure(edge);
+    if (failing.isPresent()) {
+      // What the Edge read last is stale: the peer can be neither confirmed nor changed now.
+      return Verdict.isFalse(
+          ConditionType.PEER_READY,
+          failing.get().getReason(),
+          "Edge "
+              + edgeKey
+              + " cannot confirm the peer ("
+              + failing.get().getReason()
+              + "): "
+              + failing.get().getMessage());
+    }
     if (observed.isEmpty()) {
       return Verdict.unknown(
           ConditionType.PEER_READY, NOT_OBSERVED, "The Edge's interface has not been read yet");
@@ -477,7 +490,36 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
               }
               // The Edge drops the peer of a Tunnel being deleted (this deletion wakes it);
               // the finalizer stays until its latest read shows the peer gone.
-              if (peerStillOnEdge(tunnel)) {
+              Optional<Edge> edge =
+                  Sources.get(
+                      context,
+                      Edge.class,
+                      "edges",
+                      tunnel.getMetadata().getNamespace(),
+                      tunnel.getSpec().getEdgeRef().getName());
+              // Not read since this process started (a restart): the peer may well be there still.
+              boolean unread =
+                  edge.isPresent()
+                      && states.of(edgeKey(tunnel)).isEmpty()
+                      && tunnel.getStatus() != null
+                      && tunnel.getStatus().getPublicKey() != null;
+              if (unread || peerStillOnEdge(tunnel)) {
+                Optional<io.homelab.operator.api.Condition> failing =
+                    edgeFailure(edge.orElse(null));
+                if (failing.isPresent()) {
+                  return deletions.failing(
+                      tunnel,
+                      context,
+                      () -> carryOver(tunnel.getStatus()),
+                      failing.get().getReason(),
+                      "Deletion waits for Edge "
+                          + edgeKey(tunnel)
+                          + " to remove the peer ("
+                          + failing.get().getReason()
+                          + "): "
+                          + failing.get().getMessage(),
+                      failures.failed(tunnel));
+                }
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(PEER_REMOVAL_RECHECK);
               }
               // A home end that was never configured (its key is recorded only once the push
@@ -519,6 +561,20 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
     return states.configs(edgeKey(tunnel)).stream()
         .flatMap(config -> InterfaceConfig.peersOf(config).stream())
         .anyMatch(p -> marker.equals(p.marker()));
+  }
+
+  /** The Edge's Reachable or WireGuardReady when False: its VPS cannot be read or written. */
+  private static Optional<io.homelab.operator.api.Condition> edgeFailure(Edge edge) {
+    if (edge == null || edge.getStatus() == null || edge.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return edge.getStatus().getConditions().stream()
+        .filter(
+            c ->
+                (ConditionType.REACHABLE.equals(c.getType())
+                        || ConditionType.WIREGUARD_READY.equals(c.getType()))
+                    && "False".equals(c.getStatus()))
+        .findFirst();
   }
 
   private void forgetClaim(Tunnel tunnel) {

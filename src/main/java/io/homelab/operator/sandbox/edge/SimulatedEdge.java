@@ -66,6 +66,52 @@ public final class SimulatedEdge implements AutoCloseable {
   private final String clientKey;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  private final java.util.List<Injected> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * What the edge does to one login's commands while a fault lasts: the SSH side of the failures
+   * the HTTP simulators inject.
+   */
+  public enum Fault {
+    /** Every command fails on the server: exit status 1 and an error on stderr. */
+    COMMAND_FAILS,
+    /** Commands never end (until the fault clears): the client's command timeout ends them. */
+    HANGS,
+    /** The connection drops mid-command: the command runs, its answer is lost with it. */
+    DROPS_CONNECTION,
+    /**
+     * Sessions are refused: each channel closes at once, with no exit status (sshd MaxSessions).
+     */
+    REFUSES_SESSIONS,
+    /** The login key no longer works, and the live connections of that login are closed. */
+    KEY_REVOKED
+  }
+
+  /** A fault in force for one login: how many commands or logins it took, and its switch. */
+  public final class Injected {
+    private final String user;
+    private final Fault fault;
+    private final java.util.concurrent.atomic.AtomicInteger hits =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.CountDownLatch cleared =
+        new java.util.concurrent.CountDownLatch(1);
+
+    private Injected(String user, Fault fault) {
+      this.user = user;
+      this.fault = fault;
+    }
+
+    /** Commands (or logins, for a revoked key) the fault took so far. */
+    public int hits() {
+      return hits.get();
+    }
+
+    /** Ends the fault; hanging commands end with exit status 1. */
+    public void clear() {
+      cleared.countDown();
+      faults.remove(this);
+    }
+  }
 
   private SimulatedEdge(
       Path dir, Path home, Path bin, Path state, SshServer server, String hostKey, String client) {
@@ -94,12 +140,14 @@ public final class SimulatedEdge implements AutoCloseable {
       server.setHost(HOST);
       server.setPort(0);
       server.setKeyPairProvider(KeyPairProvider.wrap(host));
+      SimulatedEdge[] edge = new SimulatedEdge[1];
       server.setPublickeyAuthenticator(
-          (user, key, session) -> KeyUtils.compareKeys(authorized, key));
+          (user, key, session) ->
+              KeyUtils.compareKeys(authorized, key)
+                  && edge[0].fault(user, Fault.KEY_REVOKED) == null);
       server.setPasswordAuthenticator(null);
       server.setKeyboardInteractiveAuthenticator(null);
       server.setForwardingFilter(new LoopbackForwardsOnly());
-      SimulatedEdge[] edge = new SimulatedEdge[1];
       server.setCommandFactory((channel, command) -> edge[0].new Script(command));
       edge[0] =
           new SimulatedEdge(
@@ -151,8 +199,48 @@ public final class SimulatedEdge implements AutoCloseable {
     }
   }
 
+  /**
+   * From now on {@code fault} hits every command (or login) of the SSH user {@code user}, until it
+   * is cleared. A revoked key also closes that user's live connections.
+   */
+  public Injected inject(Fault fault, String user) {
+    Injected injected = new Injected(user, fault);
+    faults.add(injected);
+    if (fault == Fault.KEY_REVOKED) {
+      for (org.apache.sshd.common.session.Session session : server.getActiveSessions()) {
+        if (user.equals(session.getUsername())) {
+          session.close(true);
+        }
+      }
+    }
+    return injected;
+  }
+
+  /** The fault of this kind in force for the user, counted as hit; null if none. */
+  private Injected fault(String user, Fault kind) {
+    for (Injected f : faults) {
+      if (f.user.equals(user) && f.fault == kind) {
+        f.hits.incrementAndGet();
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** The fault in force for the user's commands (any but a revoked key), counted; null if none. */
+  private Injected commandFault(String user) {
+    for (Injected f : faults) {
+      if (f.user.equals(user) && f.fault != Fault.KEY_REVOKED) {
+        f.hits.incrementAndGet();
+        return f;
+      }
+    }
+    return null;
+  }
+
   @Override
   public void close() {
+    faults.forEach(Injected::clear);
     try {
       server.stop(true);
     } catch (IOException e) {
@@ -245,6 +333,11 @@ public final class SimulatedEdge implements AutoCloseable {
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
       commands.add(commandLine);
+      Injected fault = commandFault(channel.getSession().getUsername());
+      if (fault != null && fault.fault != Fault.DROPS_CONNECTION) {
+        misbehave(channel, fault);
+        return;
+      }
       derivePublicKeys();
       ProcessBuilder builder = new ProcessBuilder("bash", "-c", commandLine);
       builder.directory(home.toFile());
@@ -279,11 +372,45 @@ public final class SimulatedEdge implements AutoCloseable {
                 running.remove(started);
                 input.interrupt();
                 derivePublicKeys();
+                if (fault != null) {
+                  // Mid-command: the command ran, but its answer is lost with the connection.
+                  channel.getSession().close(true);
+                  return;
+                }
                 exit.onExit(status);
               },
               "simulated-edge-exit");
       waiter.setDaemon(true);
       waiter.start();
+    }
+
+    /** Answers the command with the fault instead of running it. */
+    private void misbehave(ChannelSession channel, Injected fault) throws IOException {
+      switch (fault.fault) {
+        case COMMAND_FAILS -> {
+          err.write(
+              "simulated edge: injected fault, the server failed the command\n"
+                  .getBytes(StandardCharsets.UTF_8));
+          err.flush();
+          exit.onExit(1);
+        }
+        case REFUSES_SESSIONS -> channel.close(true);
+        default -> {
+          Thread hang =
+              new Thread(
+                  () -> {
+                    try {
+                      fault.cleared.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    exit.onExit(1);
+                  },
+                  "simulated-edge-hang");
+          hang.setDaemon(true);
+          hang.start();
+        }
+      }
     }
 
     @Override

@@ -47,6 +47,8 @@ public final class ProxmoxSimulator implements AutoCloseable {
   private final HttpsServer server;
   private final ExecutorService executor;
   private final List<Fault> faults = new ArrayList<>();
+  private final io.homelab.operator.sandbox.HttpFaults lasting =
+      new io.homelab.operator.sandbox.HttpFaults();
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger writes = new AtomicInteger();
   private final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -162,6 +164,11 @@ public final class ProxmoxSimulator implements AutoCloseable {
     }
   }
 
+  /** Faults that last until cleared (5xx, timeouts, resets, 429, revoked credentials). */
+  public io.homelab.operator.sandbox.HttpFaults faults() {
+    return lasting;
+  }
+
   /** GET requests served since start or the last {@link #resetCounts()}. */
   public int reads() {
     return reads.get();
@@ -192,6 +199,7 @@ public final class ProxmoxSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    lasting.clearAll();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -209,6 +217,9 @@ public final class ProxmoxSimulator implements AutoCloseable {
       requests.add(method + " " + path);
       if (!latency.isZero()) {
         sleep(latency);
+      }
+      if (lasting.intercept(exchange)) {
+        return;
       }
       Optional<Fault> fault = takeFault(method, path);
       if (fault.isPresent()) {
