@@ -101,7 +101,10 @@ public final class SimulatedEdge implements AutoCloseable {
       this.fault = fault;
     }
 
-    /** Commands (or logins, for a revoked key) the fault took so far. */
+    /**
+     * Commands the fault took so far; for a revoked key, the live connections it closed and the
+     * logins it refused.
+     */
     public int hits() {
       return hits.get();
     }
@@ -209,6 +212,7 @@ public final class SimulatedEdge implements AutoCloseable {
     if (fault == Fault.KEY_REVOKED) {
       for (org.apache.sshd.common.session.Session session : server.getActiveSessions()) {
         if (user.equals(session.getUsername())) {
+          injected.hits.incrementAndGet();
           session.close(true);
         }
       }

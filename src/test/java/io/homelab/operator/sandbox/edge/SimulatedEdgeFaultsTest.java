@@ -53,22 +53,34 @@ class SimulatedEdgeFaultsTest {
     assertThat(run("faulted", faulted).exitStatus()).isZero();
 
     SimulatedEdge.Injected injected = edge.inject(fault, "faulted");
-    Object during = runBounded("faulted", faulted);
-    assertThat(during)
-        .as("a command while %s lasts", fault)
-        .satisfiesAnyOf(
-            r -> assertThat(r).isInstanceOf(DriverException.class),
-            r ->
-                assertThat(r)
-                    .isInstanceOfSatisfying(
-                        CommandResult.class, c -> assertThat(c.exitStatus()).isNotZero()));
+    assertFailed(runBounded("faulted", faulted), "a command while " + fault + " lasts");
     assertThat(injected.hits()).as("commands or logins the fault took").isPositive();
+    int before = injected.hits();
+    // A revoked key may first end the command on the connection it closed; a fresh login is
+    // refused too.
+    ssh.close("faulted");
+    assertFailed(runBounded("faulted", faulted), "a second command while " + fault + " lasts");
+    assertThat(injected.hits())
+        .as("the second command (or login) was taken too")
+        .isGreaterThan(before);
     assertThat(run("other", other).stdout()).as("another login").isEqualTo("ok\n");
 
     injected.clear();
     assertThat(runBounded("faulted", faulted))
         .as("a command once the fault cleared")
         .isInstanceOfSatisfying(CommandResult.class, c -> assertThat(c.stdout()).isEqualTo("ok\n"));
+  }
+
+  /** A failed command: a DriverException, or a non-zero exit status. */
+  private static void assertFailed(Object result, String what) {
+    assertThat(result)
+        .as(what)
+        .satisfiesAnyOf(
+            r -> assertThat(r).isInstanceOf(DriverException.class),
+            r ->
+                assertThat(r)
+                    .isInstanceOfSatisfying(
+                        CommandResult.class, c -> assertThat(c.exitStatus()).isNotZero()));
   }
 
   private CommandResult run(String owner, HostAccess access) {
