@@ -32,15 +32,17 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{- /*
 The rights on the objects the operator reconciles, in the namespaces it watches. Each verb is one
-the operator was seen to use against an API server (RbacIT compares this list with the requests
-it recorded): the four kinds and their status, the Secrets it reads, marks with the finalizer
-homelab.io/in-use and writes (WireGuard keys, the home end's configuration), and the Events it
-records. Secrets need list and watch besides get: an informer cannot be limited to some names.
+the operator was seen to use against an API server (RbacIT compares the chart's rules with the
+requests it recorded): the four kinds (read from informers: list and watch; patch for their
+finalizers) and their status (patch); the Secrets it reads, marks with the finalizer
+homelab.io/in-use (patch) and writes (create, patch, delete: WireGuard keys, the home end's
+configuration); and the Events it records. Secrets need list and watch besides get: an informer
+cannot be limited to some names.
 */}}
 {{- define "homelab-operator.namespacedRules" -}}
 - apiGroups: ["homelab.io"]
   resources: ["edges", "tunnels", "routes", "guests"]
-  verbs: ["get", "list", "watch", "patch"]
+  verbs: ["list", "watch", "patch"]
 - apiGroups: ["homelab.io"]
   resources: ["edges/status", "tunnels/status", "routes/status", "guests/status"]
   verbs: ["patch"]

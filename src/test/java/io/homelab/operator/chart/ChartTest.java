@@ -163,7 +163,7 @@ class ChartTest {
         .containsExactlyInAnyOrder(
             "coordination.k8s.io/leases get",
             "coordination.k8s.io/leases create",
-            "coordination.k8s.io/leases update");
+            "coordination.k8s.io/leases patch");
     JsonNode pdb = ofKind(objects, "PodDisruptionBudget").get(0);
     assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
     assertThat(pdb.at("/spec/selector/matchLabels"))

@@ -12,6 +12,15 @@ import java.util.TreeSet;
  */
 public final class Rbac {
 
+  /**
+   * Rights Kubernetes' default ClusterRole {@code system:basic-user} gives every authenticated
+   * user: a chart need not grant them. The operator asks which rights it has at start.
+   */
+  public static final Set<String> EVERY_USER =
+      Set.of(
+          right("authorization.k8s.io", "selfsubjectrulesreviews", "create"),
+          right("authorization.k8s.io", "selfsubjectaccessreviews", "create"));
+
   private Rbac() {}
 
   public static String right(String group, String resource, String verb) {

@@ -13,6 +13,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,6 +76,14 @@ public final class SandboxApiServer implements AutoCloseable {
   private final KubectlDispatcher front;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final Queue<ApiRequest> requests = new ConcurrentLinkedQueue<>();
+  private volatile boolean recording;
+
+  /**
+   * One request the server received: its method, its target (path and query) and its {@code
+   * Authorization} header (null when it had none), which tells one client from another.
+   */
+  public record ApiRequest(String method, String target, String authorization) {}
 
   private SandboxApiServer(int port) {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
@@ -82,7 +94,24 @@ public final class SandboxApiServer implements AutoCloseable {
             new Context(Serialization.jsonMapper()),
             new MockWebServer(),
             expectations,
-            front,
+            new Dispatcher() {
+              @Override
+              public MockResponse dispatch(RecordedRequest request) {
+                if (recording) {
+                  requests.add(
+                      new ApiRequest(
+                          request.getMethod(),
+                          request.getPath(),
+                          request.getHeader("Authorization")));
+                }
+                return front.dispatch(request);
+              }
+
+              @Override
+              public void shutdown() {
+                front.shutdown();
+              }
+            },
             true);
     server.init(InetAddress.getLoopbackAddress(), port);
     front.serverAddress(InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort());
@@ -170,6 +199,19 @@ public final class SandboxApiServer implements AutoCloseable {
   /** A client of this server (trusting its certificate, namespace {@code test}). */
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * Starts keeping every request the server receives from now on (off at start: a long run would
+   * keep them all in memory).
+   */
+  public void recordRequests() {
+    recording = true;
+  }
+
+  /** The requests received since {@link #recordRequests()}, in the order they came. */
+  public List<ApiRequest> requests() {
+    return List.copyOf(requests);
   }
 
   /**
