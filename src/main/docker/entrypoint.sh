@@ -21,7 +21,8 @@ case "$mode" in
     ;;
   sandbox)
     # shellcheck disable=SC2086
-    exec java ${JAVA_OPTS:-} -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" \
+    exec java ${JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+      -cp "$app/app/*:$app/lib/main/*:$app/lib/boot/*" \
       io.homelab.operator.sandbox.Simulators "$app/k8s-samples" "${HOMELAB_SANDBOX_DIR:-/tmp/simulators}" "$@"
     ;;
   *)

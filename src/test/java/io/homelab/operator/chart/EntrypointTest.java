@@ -36,7 +36,8 @@ class EntrypointTest {
   @Test
   void sandboxModeRunsTheSimulatorsFromTheVariableOrTheFirstArgument() throws Exception {
     String simulators =
-        "java -cp /app/app/*:/app/lib/main/*:/app/lib/boot/*"
+        "java -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+            + " -cp /app/app/*:/app/lib/main/*:/app/lib/boot/*"
             + " io.homelab.operator.sandbox.Simulators /app/k8s-samples /tmp/simulators";
     assertThat(run(Map.of("HOMELAB_MODE", "sandbox")).out).isEqualTo(simulators);
     assertThat(run(Map.of(), "sandbox").out).isEqualTo(simulators);
