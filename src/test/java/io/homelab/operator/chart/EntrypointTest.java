@@ -41,8 +41,8 @@ class EntrypointTest {
             + " io.homelab.operator.sandbox.Simulators /app/k8s-samples /tmp/simulators";
     assertThat(run(Map.of("HOMELAB_MODE", "sandbox")).out).isEqualTo(simulators);
     assertThat(run(Map.of(), "sandbox").out).isEqualTo(simulators);
-    assertThat(run(Map.of("HOMELAB_SANDBOX_DIR", "/work-dir"), "sandbox", "--extra").out)
-        .isEqualTo(simulators.replace("/tmp/simulators", "/work-dir") + " --extra");
+    assertThat(run(Map.of("HOMELAB_SANDBOX_DIR", "/data/simulators"), "sandbox", "--extra").out)
+        .isEqualTo(simulators.replace("/tmp/simulators", "/data/simulators") + " --extra");
     assertThat(run(Map.of("HOMELAB_MODE", "sandbox"), "operator").out)
         .as("the argument wins over the variable")
         .isEqualTo("java -jar /app/quarkus-run.jar");
