@@ -86,7 +86,7 @@ public class RouteProbes {
 
   /** Whether the operator probes at all (homelab.probe.enabled). */
   boolean enabled() {
-    return settings.probe().enabled();
+    return config().enabled();
   }
 
   /**
@@ -119,7 +119,7 @@ public class RouteProbes {
     synchronized (probe) {
       if (!probe.running && !now.isBefore(probe.due)) {
         probe.running = true;
-        probe.due = now.plus(settings.probe().interval());
+        probe.due = now.plus(config().interval());
         pool().execute(() -> run(probe));
       }
     }
@@ -253,15 +253,23 @@ public class RouteProbes {
         c.getType(), ConditionStatus.valueOf(c.getStatus()), c.getReason(), c.getMessage());
   }
 
+  /** The operator's probe settings. */
+  OperatorSettings.Probe config() {
+    return settings.probe();
+  }
+
+  /** Puts another prober in place (a test's). */
+  void useProber(RouteProber replacement) {
+    prober = replacement;
+  }
+
   /** The prober, made on first use. */
   RouteProber prober() {
     RouteProber p = prober;
     if (p == null) {
       synchronized (this) {
         if (prober == null) {
-          prober =
-              new TlsSocketProber(
-                  settings.probe().timeout(), new ProbeTrust(settings.probe().caFile()));
+          prober = new TlsSocketProber(config().timeout(), new ProbeTrust(config().caFile()));
         }
         p = prober;
       }
