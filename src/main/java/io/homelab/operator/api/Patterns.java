@@ -90,6 +90,16 @@ public final class Patterns {
   public static final String LISTEN_ADDRESS =
       "^(" + HOST_BODY + "|" + IPV4_BODY + "|\\[" + IPV6_BODY + "\\])?:" + PORT_BODY + "$";
 
+  /**
+   * HTTP status codes a probe accepts: one code ({@code 200}), a class ({@code 2xx}) or a range
+   * ({@code 200-399}).
+   */
+  public static final String HTTP_STATUSES =
+      "^([1-5][0-9]{2}|[1-5]xx|[1-5][0-9]{2}-[1-5][0-9]{2})$";
+
+  /** The path (and query) of a URL: starts with a slash, no white space, no fragment. */
+  public static final String URL_PATH = "^/[^\\s#]*$";
+
   /** An http or https URL. */
   public static final String HTTP_URL = "^https?://[^\\s/?#]+(/[^\\s]*)?$";
 

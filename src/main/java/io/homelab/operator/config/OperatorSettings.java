@@ -42,6 +42,38 @@ public interface OperatorSettings {
   /** How the operator drives Nginx Proxy Manager. */
   Npm npm();
 
+  /** The end-to-end probe of Ready Routes. */
+  Probe probe();
+
+  /** The end-to-end probe: a request to each Ready Route's public URL, by the leader only. */
+  interface Probe {
+
+    /** false: no Route is probed (each Route can also turn its own probe off). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often each Ready Route is requested. */
+    @WithDefault("60s")
+    Duration interval();
+
+    /** How long connecting, the TLS handshake and the status line may take, together. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /**
+     * Status codes that count as success for a Route that names none: codes ({@code 200}), classes
+     * ({@code 2xx}) or ranges ({@code 200-399}).
+     */
+    @WithDefault("200-399")
+    List<String> expectedStatus();
+
+    /**
+     * A PEM file of CA certificates trusted beside the JVM's default trust store (an Edge whose
+     * Caddy uses its internal CA). Read again when it changes.
+     */
+    Optional<java.nio.file.Path> caFile();
+  }
+
   /** Cloudflare settings. */
   interface Cloudflare {
 

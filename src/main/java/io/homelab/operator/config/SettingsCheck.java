@@ -105,6 +105,24 @@ public class SettingsCheck {
               + wireguard.configDir()
               + "'");
     }
+    OperatorSettings.Probe probe = settings.probe();
+    checkRange(
+        problems,
+        "homelab.probe.interval",
+        probe.interval(),
+        Duration.ofSeconds(1),
+        Duration.ofHours(24));
+    checkRange(
+        problems,
+        "homelab.probe.timeout",
+        probe.timeout(),
+        Duration.ofMillis(100),
+        Duration.ofMinutes(1));
+    try {
+      io.homelab.operator.model.ExpectedStatus.parse(probe.expectedStatus());
+    } catch (IllegalArgumentException e) {
+      problems.add("homelab.probe.expected-status: " + e.getMessage());
+    }
     return problems;
   }
 

@@ -183,6 +183,12 @@ public final class Sandbox implements AutoCloseable {
     settings.put("HOMELAB_POLL_PROXMOX", "5s");
     settings.put("HOMELAB_WIREGUARD_CONFIG_DIR", dir.resolve("wireguard").toString());
     settings.put("HOSTNAME", "sandbox-operator");
+    // The probe trusts the Edge's Caddy's local CA (issuer Internal), as a browser told to would.
+    if (!simulatedEdge) {
+      settings.put("HOMELAB_PROBE_CA_FILE", caddyRoot().toString());
+    } else if (caddy != null) {
+      settings.put("HOMELAB_PROBE_CA_FILE", caddy.rootCertificate().toString());
+    }
     operator = OperatorChild.start(settings, dir.resolve("operator"), out);
     started.push(operator);
 

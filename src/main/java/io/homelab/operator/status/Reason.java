@@ -52,4 +52,15 @@ public final class Reason {
   public static final String TWO_FACTOR_REQUIRED = "TwoFactorRequired";
   public static final String NPM_UNAVAILABLE = "NpmUnavailable";
   public static final String NPM_REJECTED = "NpmRejected";
+
+  /** The probe's answer had an expected status code. */
+  public static final String ANSWERED = "Answered";
+
+  public static final String UNEXPECTED_STATUS = "UnexpectedStatus";
+  public static final String PROBE_TIMEOUT = "ProbeTimeout";
+  public static final String TLS_FAILED = "TlsFailed";
+  public static final String CONNECTION_FAILED = "ConnectionFailed";
+
+  /** The probe cannot be made as configured (expected statuses, the Edge's address). */
+  public static final String INVALID_PROBE = "InvalidProbe";
 }

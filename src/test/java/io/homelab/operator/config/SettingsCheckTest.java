@@ -145,6 +145,15 @@ class SettingsCheckTest {
                 + " 'etc/wireguard'");
   }
 
+  @Test
+  void theProbeSettingsAreChecked() {
+    assertThat(SettingsCheck.problems(settings("bad-probe")))
+        .containsExactly(
+            "homelab.probe.timeout must be between PT0.1S and PT1M, not PT0S",
+            "homelab.probe.expected-status: the range '399-200' is empty: write the lower code"
+                + " first");
+  }
+
   private static OperatorSettings settings(String ownerId) {
     return new Settings(ownerId, Optional.empty(), new FakePoll());
   }
@@ -199,6 +208,27 @@ class SettingsCheckTest {
     @Override
     public OperatorSettings.Npm npm() {
       return () -> Duration.ofSeconds(10);
+    }
+
+    @Override
+    public OperatorSettings.Probe probe() {
+      return new FakeProbe(
+          Duration.ofSeconds(60),
+          ownerId.equals("bad-probe") ? Duration.ZERO : Duration.ofSeconds(10),
+          ownerId.equals("bad-probe") ? List.of("2xx", "399-200") : List.of("200-399"));
+    }
+  }
+
+  private record FakeProbe(Duration interval, Duration timeout, List<String> expectedStatus)
+      implements OperatorSettings.Probe {
+    @Override
+    public boolean enabled() {
+      return true;
+    }
+
+    @Override
+    public Optional<java.nio.file.Path> caFile() {
+      return Optional.empty();
     }
   }
 

@@ -93,6 +93,9 @@ public final class OperatorProcess implements AutoCloseable {
     settings.put("QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
     settings.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", namespace);
     settings.put("HOMELAB_OWNER_ID", "crash-harness");
+    // Its Edges have documentation addresses (203.0.113.0/24): nothing to dial from a build
+    // machine.
+    settings.put("HOMELAB_PROBE_ENABLED", "false");
     // The HTTP server (health, metrics) listens on loopback only; the port is chosen per start.
     settings.put("QUARKUS_HTTP_HOST", "127.0.0.1");
     // The leader-election identity (JOSDK takes HOSTNAME). It stays the same across restarts, as

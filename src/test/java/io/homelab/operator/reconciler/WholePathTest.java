@@ -19,8 +19,11 @@ import io.homelab.operator.sandbox.npm.NginxDataPlane;
 import io.homelab.operator.sandbox.npm.NpmSimulator;
 import io.homelab.operator.sandbox.proxmox.ProxmoxSimulator;
 import io.homelab.operator.status.ConditionType;
+import io.homelab.operator.status.Reason;
 import io.homelab.operator.testing.CloudflarePort;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -49,6 +52,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
+@TestProfile(ProbeProfile.class)
 class WholePathTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -68,6 +72,9 @@ class WholePathTest {
   @ConfigProperty(name = "homelab.cloudflare.api-url")
   URI cloudflareUrl;
 
+  @TestHTTPResource("/q/metrics")
+  URI metrics;
+
   @BeforeAll
   static void start() {
     net = NetnsLab.start();
@@ -86,7 +93,8 @@ class WholePathTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
+    Files.deleteIfExists(ProbeProfile.CA_FILE);
     CloudflarePort.stopSimulator();
     if (nginx != null) {
       nginx.stop();
@@ -187,6 +195,9 @@ class WholePathTest {
     net.homeUp(lab.secretText("home-home", "wg0.conf"));
     awaitAnswer(r -> r.contains(LanHttpServer.BODY));
 
+    // The probe, as the internet asks: through Caddy (trusting its local CA), the tunnel and NPM.
+    theProbeFollowsTheApplication(lab);
+
     // The Route goes: no answer from the application, no record, no server block at home.
     int proxyHost = route.getStatus().getProxyHostId().intValue();
     assertThat(nginxHostFiles()).isNotEmpty();
@@ -222,6 +233,112 @@ class WholePathTest {
     assertThat(pve.cluster().guest(vmid).orElseThrow().config().get("description"))
         .as("released: no owner marker left")
         .doesNotContain("homelab-operator:");
+  }
+
+  /**
+   * ProbeSucceeded and the gauges of a Ready Route; no status write while the result stays the
+   * same; False with the reason when the application stops, Ready unchanged; gone, with the gauges,
+   * when the Route turns its probe off.
+   */
+  private void theProbeFollowsTheApplication(Homelab lab) {
+    try {
+      Files.createDirectories(ProbeProfile.CA_FILE.getParent());
+      Files.copy(
+          net.dir().resolve("caddy/data/caddy/pki/authorities/local/root.crt"),
+          ProbeProfile.CA_FILE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String url = "https://" + HOSTNAME + ":" + NetnsLab.CADDY_HTTPS_PORT + "/";
+    var up =
+        lab.awaitCondition(
+            Route.class, "app", ConditionType.PROBE_SUCCEEDED, "True", Reason.ANSWERED);
+    assertThat(up.getMessage())
+        .isEqualTo(
+            "GET "
+                + url
+                + " through "
+                + net.edgePublicAddress
+                + ":"
+                + NetnsLab.CADDY_HTTPS_PORT
+                + " answered 200 (expected 200-399)");
+    assertThat(awaitGauge("homelab_route_probe_up", v -> v == 1.0)).isEqualTo(1.0);
+    assertThat(gauge("homelab_route_probe_duration_seconds"))
+        .hasValueSatisfying(seconds -> assertThat(seconds).isPositive().isLessThan(2.0));
+
+    // Three more probes with the same result: no write, the transition time stays.
+    Route steady = lab.get(Route.class, "app");
+    await("the Route unchanged over three probe intervals")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> lab.get(Route.class, "app").getMetadata().getResourceVersion(),
+            v -> v.equals(steady.getMetadata().getResourceVersion()));
+
+    net.stopLanServer();
+    var down =
+        lab.awaitCondition(
+            Route.class, "app", ConditionType.PROBE_SUCCEEDED, "False", Reason.UNEXPECTED_STATUS);
+    assertThat(down.getMessage()).contains("answered 502, expected 200-399");
+    assertThat(awaitGauge("homelab_route_probe_up", v -> v == 0.0)).isEqualTo(0.0);
+    Route failing = lab.get(Route.class, "app");
+    assertThat(Homelab.condition(failing, ConditionType.READY).orElseThrow().getStatus())
+        .as("the probe observes; Ready stays")
+        .isEqualTo("True");
+    assertThat(
+            Homelab.condition(failing, ConditionType.READY).orElseThrow().getLastTransitionTime())
+        .isEqualTo(
+            Homelab.condition(steady, ConditionType.READY).orElseThrow().getLastTransitionTime());
+
+    lab.edit(
+        Route.class,
+        "app",
+        r -> {
+          io.homelab.operator.api.route.RouteProbe probe =
+              new io.homelab.operator.api.route.RouteProbe();
+          probe.setEnabled(false);
+          r.getSpec().setProbe(probe);
+        });
+    await("ProbeSucceeded removed")
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                Homelab.condition(lab.get(Route.class, "app"), ConditionType.PROBE_SUCCEEDED)
+                    .isEmpty());
+    assertThat(gauge("homelab_route_probe_up")).as("gauges gone").isEmpty();
+    assertThat(gauge("homelab_route_probe_duration_seconds")).isEmpty();
+  }
+
+  /** The value /q/metrics shows for this test's Route, once it satisfies {@code wanted}. */
+  private double awaitGauge(String name, java.util.function.DoublePredicate wanted) {
+    return await(name + " of the Route")
+        .atMost(DEADLINE)
+        .until(() -> gauge(name), v -> v.isPresent() && wanted.test(v.get()))
+        .orElseThrow();
+  }
+
+  /** The Route's sample of a metric in the Prometheus text of /q/metrics. */
+  private java.util.Optional<Double> gauge(String name) {
+    String text;
+    try {
+      text =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(metrics).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    String labels = "{namespace=\"" + NAMESPACE + "\",route=\"app\"}";
+    return text.lines()
+        .filter(l -> l.startsWith(name + labels + " "))
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst();
   }
 
   private static Sh.Result ask() {

@@ -57,6 +57,12 @@ public class RouteSpec {
       "Restrict who may reach the host name, at the Edge. Absent: anyone on the internet.")
   private RouteAccess access;
 
+  @JsonPropertyDescription(
+      "The end-to-end probe: while the Route is Ready, the operator requests its public URL"
+          + " through the Edge every homelab.probe.interval and reports ProbeSucceeded. Absent:"
+          + " probed with the defaults.")
+  private RouteProbe probe;
+
   public String getHostname() {
     return hostname;
   }
@@ -127,5 +133,13 @@ public class RouteSpec {
 
   public void setAccess(RouteAccess access) {
     this.access = access;
+  }
+
+  public RouteProbe getProbe() {
+    return probe;
+  }
+
+  public void setProbe(RouteProbe probe) {
+    this.probe = probe;
   }
 }

@@ -16,6 +16,7 @@ import io.homelab.operator.driver.npm.NpmDriver;
 import io.homelab.operator.driver.npm.NpmException;
 import io.homelab.operator.model.HostnameClaim;
 import io.homelab.operator.model.OwnerMarker;
+import io.homelab.operator.model.ProbeTarget;
 import io.homelab.operator.model.References;
 import io.homelab.operator.model.RouteDecision;
 import io.homelab.operator.model.SecretUses;
@@ -82,6 +83,7 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   @Inject OperatorSettings settings;
   @Inject NpmConnections npmConnections;
   @Inject NpmInventories inventories;
+  @Inject RouteProbes probes;
 
   private final EdgeUpdates edgeUpdates = new EdgeUpdates();
 
@@ -167,7 +169,8 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
         namespaces,
         sameHostname,
         Sources.indexed(context, Guest.class, "guests", BY_GUEST, Sources::key),
-        Sources.secrets(context, SecretUses::names));
+        Sources.secrets(context, SecretUses::names),
+        probes.events());
   }
 
   @Override
@@ -188,8 +191,11 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
       if (verdicts.stream().allMatch(Verdict::holds) && inputs.edge() != null) {
         failed = drive(route, inputs, context, status, verdicts);
       }
-      StatusAssembly.assemble(
-          route, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(route));
+      List<Verdict> informing = new ArrayList<>();
+      Optional.ofNullable(suspension.of(route)).ifPresent(informing::add);
+      probe(route, inputs.edge(), verdicts).ifPresent(informing::add);
+      StatusAssembly.assembleInforming(
+          route, status, clock, verdicts, HOPS, PENDING_HOPS, informing);
       SecretHolds.hold(route, context);
       Duration next;
       if (failed) {
@@ -197,6 +203,10 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
       } else {
         failures.succeeded(route);
         next = settings.poll().npm();
+      }
+      Optional<Duration> probeDue = probes.dueIn(route);
+      if (probeDue.isPresent() && probeDue.get().compareTo(next) < 0) {
+        next = probeDue.get();
       }
       return StatusWriter.patchIfChanged(route, status).rescheduleAfter(next);
     } catch (RuntimeException e) {
@@ -305,6 +315,22 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
     status.setCaddyRouteId(served ? owner.compactId() : null);
     status.setDnsRecordIds(published ? dns.getRecordIds() : null);
     return npm.failed();
+  }
+
+  /**
+   * The ProbeSucceeded condition: shown for a Ready Route whose probe is on, absent otherwise (its
+   * gauges go with it). It informs and never gates Ready.
+   */
+  private Optional<Verdict> probe(Route route, Edge edge, List<Verdict> verdicts) {
+    boolean ready =
+        edge != null
+            && verdicts.stream().allMatch(Verdict::holds)
+            && verdicts.stream().map(Verdict::type).toList().containsAll(HOPS);
+    if (!ready || !probes.enabled() || !ProbeTarget.wanted(route)) {
+      probes.forget(ResourceID.fromResource(route));
+      return Optional.empty();
+    }
+    return probes.observe(route, ProbeTarget.of(route, edge, settings.probe().expectedStatus()));
   }
 
   /** The NPM of a Tunnel, or the verdict that says why there is none to drive. */
@@ -426,6 +452,7 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
 
   @Override
   public DeleteControl cleanup(Route route, Context<Route> context) {
+    probes.forget(ResourceID.fromResource(route));
     return deletions.forced(route, leftBehind(route)).orElseGet(() -> unexpose(route, context));
   }
 

@@ -156,6 +156,9 @@ public final class BenchLab implements AutoCloseable {
     }
     env.put("HOMELAB_WIREGUARD_CONFIG_DIR", dir.resolve("wireguard").toString());
     env.put("HOSTNAME", "benchmark-operator");
+    // Nothing serves HTTPS in the benchmark (Caddy's admin API is simulated): every probe would
+    // fail, and the figures count the systems the operator drives. BENCHMARKS.md says so.
+    env.put("HOMELAB_PROBE_ENABLED", "false");
     long before = System.nanoTime();
     operator =
         OperatorChild.start(

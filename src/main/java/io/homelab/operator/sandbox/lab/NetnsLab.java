@@ -551,6 +551,16 @@ public final class NetnsLab implements AutoCloseable {
     return String.join(" ", edgeNs, homeNs, lanNs, clientNs);
   }
 
+  /** Stops the application in lan, as a crash would: its port refuses connections after. */
+  public void stopLanServer() {
+    Sh.bash("for p in $(ip netns pids " + lanNs + " 2>/dev/null); do kill $p; done");
+    waitFor(
+        "the HTTP server in " + lanNs + " stopped",
+        Duration.ofSeconds(10),
+        Duration.ofMillis(100),
+        () -> Sh.inNamespace(lanNs, "exec 3<>/dev/tcp/" + lanServer + "/" + LAN_PORT).exit() != 0);
+  }
+
   /** Takes the home end down. */
   public void homeDown() {
     home("wg-quick down " + dir.resolve(homeInterface + ".conf"));
