@@ -118,6 +118,15 @@ public class SettingsCheck {
         probe.timeout(),
         Duration.ofMillis(100),
         Duration.ofMinutes(1));
+    if (probe.timeout().compareTo(probe.interval()) >= 0) {
+      // A probe still waiting when the next is due would bring its Route back again and again.
+      problems.add(
+          "homelab.probe.timeout ("
+              + probe.timeout()
+              + ") must be shorter than homelab.probe.interval ("
+              + probe.interval()
+              + ")");
+    }
     try {
       io.homelab.operator.model.ExpectedStatus.parse(probe.expectedStatus());
     } catch (IllegalArgumentException e) {

@@ -154,6 +154,13 @@ class SettingsCheckTest {
                 + " first");
   }
 
+  @Test
+  void aProbeTimeoutMustBeShorterThanItsInterval() {
+    assertThat(SettingsCheck.problems(settings("slow-probe")))
+        .containsExactly(
+            "homelab.probe.timeout (PT10S) must be shorter than homelab.probe.interval (PT5S)");
+  }
+
   private static OperatorSettings settings(String ownerId) {
     return new Settings(ownerId, Optional.empty(), new FakePoll());
   }
@@ -213,7 +220,7 @@ class SettingsCheckTest {
     @Override
     public OperatorSettings.Probe probe() {
       return new FakeProbe(
-          Duration.ofSeconds(60),
+          ownerId.equals("slow-probe") ? Duration.ofSeconds(5) : Duration.ofSeconds(60),
           ownerId.equals("bad-probe") ? Duration.ZERO : Duration.ofSeconds(10),
           ownerId.equals("bad-probe") ? List.of("2xx", "399-200") : List.of("200-399"));
     }
