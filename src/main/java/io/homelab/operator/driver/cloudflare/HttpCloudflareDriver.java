@@ -3,6 +3,7 @@ package io.homelab.operator.driver.cloudflare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.driver.ExternalCalls;
 import io.homelab.operator.driver.JsonHttp;
 import io.homelab.operator.model.DnsChanges;
 import io.homelab.operator.model.DnsRecord;
@@ -45,7 +46,8 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
     this.perPage = perPage;
     this.clock = clock;
     this.budget = RequestBudget.cloudflare(clock);
-    this.api = new CloudflareApi(new JsonHttp(apiUrl, timeout), token, budget);
+    this.api =
+        new CloudflareApi(new JsonHttp(apiUrl, timeout, ExternalCalls.CLOUDFLARE), token, budget);
     this.maxBatchChanges = maxBatchChanges;
   }
 

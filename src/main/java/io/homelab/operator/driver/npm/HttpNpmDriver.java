@@ -1,6 +1,7 @@
 package io.homelab.operator.driver.npm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.driver.ExternalCalls;
 import io.homelab.operator.driver.JsonHttp;
 import io.homelab.operator.model.OwnerMarker;
 import java.net.URI;
@@ -30,7 +31,7 @@ public final class HttpNpmDriver implements NpmDriver {
 
   /** A driver for the NPM whose API base is {@code apiUrl}, e.g. {@code http://npm.home:81/api}. */
   public HttpNpmDriver(URI apiUrl, NpmCredentials credentials, Clock clock, Duration timeout) {
-    this.api = new NpmApi(new JsonHttp(apiUrl, timeout));
+    this.api = new NpmApi(new JsonHttp(apiUrl, timeout, ExternalCalls.NPM));
     this.credentials = credentials;
     this.clock = clock;
   }
