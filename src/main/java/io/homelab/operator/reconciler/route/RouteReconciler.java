@@ -22,6 +22,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.Reporting;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.SshAccesses;
@@ -29,7 +30,6 @@ import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
 import io.homelab.operator.status.ConditionType;
 import io.homelab.operator.status.Reason;
-import io.homelab.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -76,6 +76,7 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   static final String BY_HOSTNAME = "byHostname";
 
   @Inject Clock clock;
+  @Inject Reporting reporting;
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
@@ -198,12 +199,12 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
         failures.succeeded(route);
         next = settings.poll().npm();
       }
-      return StatusWriter.patchIfChanged(route, status).rescheduleAfter(next);
+      return reporting.patchIfChanged(route, status).rescheduleAfter(next);
     } catch (RuntimeException e) {
       RouteStatus status =
           StatusAssembly.failed(
               route, carryOver(route.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
-      return StatusWriter.patchIfChanged(route, status).rescheduleAfter(failures.failed(route));
+      return reporting.patchIfChanged(route, status).rescheduleAfter(failures.failed(route));
     }
   }
 
