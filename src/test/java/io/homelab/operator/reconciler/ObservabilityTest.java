@@ -173,7 +173,10 @@ class ObservabilityTest {
         .contains("\"proxmox " + pve.url());
     assertThat(wellness).as("wellness checks").doesNotContain(PVE_SECRET);
     String readiness = read(ready);
-    assertThat(readiness).as("readiness").contains("\"Kubernetes API\"").contains("\"UP\"");
+    assertThat(readiness)
+        .as("readiness")
+        .contains("\"Kubernetes API\"", "\"Quarkus Operator SDK health check\"")
+        .doesNotContain("\"DOWN\"");
 
     // Change each kind.
     lab.edit(Route.class, "app", r -> r.getSpec().setWebsockets(true));
