@@ -3,14 +3,15 @@ package io.homelab.operator.driver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Measures every call the drivers make to an external system: one timer {@value #METER} (exported
- * as {@code homelab_external_calls_seconds}, with a latency histogram) tagged by system, operation
- * and outcome. Each transport measures in its one place of exchange ({@link JsonHttp}, the Proxmox
- * and Caddy clients, the SSH connection), never per call site.
+ * as {@code homelab_external_calls_seconds}, with a latency histogram of fixed buckets) tagged by
+ * system, operation and outcome. Each transport measures in its one place of exchange ({@link
+ * JsonHttp}, the Proxmox and Caddy clients, the SSH connection), never per call site.
  *
  * <p>Labels never name an object: an operation is the method and the path template ({@code GET
  * /nginx/proxy-hosts/{id}}), so the number of series is bounded by the calls the drivers know, not
@@ -66,6 +67,15 @@ public final class ExternalCalls {
   /** Path segments after which comes a name or an ID of the user's, never a label value. */
   private static final Set<String> NAMED_BY_NEXT = Set.of("nodes", "zones", "tasks", "servers");
 
+  /**
+   * The latency histogram's buckets: from a loopback answer to a Proxmox call near its timeout, a
+   * dozen per series instead of Micrometer's seventy.
+   */
+  private static final Duration[] BUCKETS =
+      java.util.stream.Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)
+          .map(Duration::ofMillis)
+          .toArray(Duration[]::new);
+
   private ExternalCalls() {}
 
   /** Records one call that took {@code nanos}. */
@@ -86,7 +96,7 @@ public final class ExternalCalls {
         .tag("system", system)
         .tag("operation", operation)
         .tag("outcome", outcome.label())
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(BUCKETS)
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
   }

@@ -48,6 +48,11 @@ class ExternalCallsTest {
     assertThat(ok.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(6.0);
     assertThat(registry.find(ExternalCalls.METER).tag("outcome", "server_error").timer().count())
         .isEqualTo(1);
+    // Both successful calls fall in the 5 ms bucket, neither in the one below.
+    var buckets = ok.takeSnapshot().histogramCounts();
+    assertThat(buckets).hasSize(12);
+    assertThat(buckets[0].bucket(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(5.0);
+    assertThat(buckets[0].count()).isEqualTo(2);
   }
 
   @Test
