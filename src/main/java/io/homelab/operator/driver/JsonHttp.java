@@ -17,7 +17,7 @@ import java.util.Map;
  * The one HTTP exchange the REST drivers share: JSON in and out over {@code java.net.http}, under
  * one API base, with a timeout per request. A reply of any status comes back as a {@link Reply};
  * only a failure to get one at all (timeout, refused connection) is an {@link IOException}, for the
- * driver to map.
+ * driver to map. Given the system it talks to, every exchange is measured in {@link ExternalCalls}.
  */
 public final class JsonHttp {
 
@@ -34,9 +34,19 @@ public final class JsonHttp {
   private final String base;
   private final HttpClient client;
   private final Duration timeout;
+  private final String system;
 
-  /** Requests go under {@code base}, e.g. {@code http://npm.home:81/api}. */
+  /** Requests go under {@code base}, e.g. {@code http://npm.home:81/api}; nothing is measured. */
   public JsonHttp(URI base, Duration timeout) {
+    this(base, timeout, null);
+  }
+
+  /**
+   * Requests go under {@code base}, each measured as a call to {@code system} (one of {@link
+   * ExternalCalls}' systems).
+   */
+  public JsonHttp(URI base, Duration timeout, String system) {
+    this.system = system;
     String text = base.toString();
     this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     this.client =
@@ -68,13 +78,26 @@ public final class JsonHttp {
           .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     }
     HttpResponse<byte[]> response;
+    long start = System.nanoTime();
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
+      measure(method, pathAndQuery, ExternalCalls.Outcome.UNREACHABLE, start);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
+    } catch (IOException e) {
+      measure(method, pathAndQuery, ExternalCalls.Outcome.UNREACHABLE, start);
+      throw e;
     }
+    measure(method, pathAndQuery, ExternalCalls.Outcome.ofStatus(response.statusCode()), start);
     return new Reply(response.statusCode(), response.headers(), parse(response.body()));
+  }
+
+  private void measure(
+      String method, String pathAndQuery, ExternalCalls.Outcome outcome, long start) {
+    if (system != null) {
+      ExternalCalls.http(system, method, pathAndQuery, outcome, start);
+    }
   }
 
   private static JsonNode parse(byte[] raw) {

@@ -31,6 +31,7 @@ public class Deletions {
   @Inject EventRecorder events;
   @Inject Failures failures;
   @Inject Clock clock;
+  @Inject io.homelab.operator.observability.ObjectMetrics metrics;
 
   /**
    * With {@code homelab.io/force-delete: "true"} the deletion ends at once, without external calls,
@@ -192,6 +193,8 @@ public class Deletions {
   /** The cleanup is complete: the finalizer goes. */
   public DeleteControl done(CustomResource<?, ?> object) {
     failures.forget(object);
+    metrics.forget(object);
+    events.forget(object);
     return DeleteControl.defaultDelete();
   }
 

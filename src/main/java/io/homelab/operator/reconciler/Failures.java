@@ -31,9 +31,29 @@ public class Failures {
   private final Backoff backoff = Backoff.DEFAULT;
 
   @Inject Clock clock;
+  @Inject io.micrometer.core.instrument.MeterRegistry meters;
+
+  /** Every kind's error counter is there from the start, at 0. */
+  @jakarta.annotation.PostConstruct
+  void registerCounters() {
+    if (meters != null) {
+      java.util.List.of("Edge", "Tunnel", "Route", "Guest").forEach(this::errors);
+    }
+  }
+
+  /** {@code homelab_reconcile_errors_total{kind}}: reconciles that failed, by kind. */
+  private io.micrometer.core.instrument.Counter errors(String kind) {
+    return io.micrometer.core.instrument.Counter.builder("homelab.reconcile.errors")
+        .description("Reconciles that failed (and were rescheduled with backoff), by kind")
+        .tag("kind", kind)
+        .register(meters);
+  }
 
   /** Records a failure of the object and returns how long to wait before the next attempt. */
   public Duration failed(HasMetadata object) {
+    if (meters != null) {
+      errors(object.getKind()).increment();
+    }
     Instant now = now();
     State next =
         states.compute(

@@ -92,7 +92,7 @@ class ChartTest {
         .containsEntry("HOMELAB_POLL_CADDY", "60s")
         .containsEntry("HOMELAB_POLL_WIREGUARD", "30s")
         .containsEntry("HOMELAB_DRY_RUN", "false")
-        .containsEntry("QUARKUS_LOG_CONSOLE_JSON", "false")
+        .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")
         .doesNotContainKey("HOMELAB_WATCHED_NAMESPACES");
 
     Map<String, Object> values = new HashMap<>(EVERYTHING_ON);
@@ -105,7 +105,7 @@ class ChartTest {
         .containsEntry("HOMELAB_POLL_NPM", "15s")
         .containsEntry("HOMELAB_WATCHED_NAMESPACES", "homelab,media")
         .containsEntry("HOMELAB_DRY_RUN", "true")
-        .containsEntry("QUARKUS_LOG_CONSOLE_JSON", "true");
+        .containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.homelab.operator.driver.caddy;
 
+import io.homelab.operator.driver.ExternalCalls;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeoutException;
  * the VPS) but sends the Host the admin endpoint listens on, because Caddy refuses other hosts with
  * 403. Every write sends {@code Content-Type: application/json} and, when given, {@code If-Match},
  * so a concurrent edit is refused (412) instead of overwritten. Caddy sends the ETag as a trailer.
+ * Every call is measured in {@link ExternalCalls}.
  */
 public final class CaddyAdmin implements AutoCloseable {
 
@@ -87,32 +89,45 @@ public final class CaddyAdmin implements AutoCloseable {
     if (ifMatch != null) {
       options.putHeader("If-Match", ifMatch);
     }
+    long start = System.nanoTime();
     try {
-      return client
-          .request(options)
-          .compose(
-              request ->
-                  (json == null ? request.send() : request.send(Buffer.buffer(json)))
-                      .compose(
-                          response ->
-                              response
-                                  .body()
-                                  .map(
-                                      body -> {
-                                        String etag = response.getHeader("Etag");
-                                        if (etag == null) {
-                                          etag = response.trailers().get("Etag");
-                                        }
-                                        return new Response(
-                                            response.statusCode(), body.toString(), etag);
-                                      })))
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      Response answer =
+          client
+              .request(options)
+              .compose(
+                  request ->
+                      (json == null ? request.send() : request.send(Buffer.buffer(json)))
+                          .compose(
+                              response ->
+                                  response
+                                      .body()
+                                      .map(
+                                          body -> {
+                                            String etag = response.getHeader("Etag");
+                                            if (etag == null) {
+                                              etag = response.trailers().get("Etag");
+                                            }
+                                            return new Response(
+                                                response.statusCode(), body.toString(), etag);
+                                          })))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      ExternalCalls.http(
+          ExternalCalls.CADDY,
+          method.name(),
+          uri,
+          ExternalCalls.Outcome.ofStatus(answer.status()),
+          start);
+      return answer;
     } catch (InterruptedException e) {
+      ExternalCalls.http(
+          ExternalCalls.CADDY, method.name(), uri, ExternalCalls.Outcome.UNREACHABLE, start);
       Thread.currentThread().interrupt();
       throw new CaddyException("interrupted while calling Caddy's admin API", true, e);
     } catch (ExecutionException | TimeoutException e) {
+      ExternalCalls.http(
+          ExternalCalls.CADDY, method.name(), uri, ExternalCalls.Outcome.UNREACHABLE, start);
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new CaddyException(method + " " + uri + " failed: " + cause.getMessage(), true, cause);
     }

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.driver.ExternalChanges;
 import io.homelab.operator.model.CaddyPlan;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.logging.Logger;
 
 /**
  * {@link CaddyDriver} over Caddy's admin API. Every write names the ETag of the read it was planned
@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
  */
 public final class HttpCaddyDriver implements CaddyDriver {
 
-  private static final Logger LOG = Logger.getLogger(HttpCaddyDriver.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CLAIMED =
       Pattern.compile("server (\\S+): listener address repeated: (\\S+)");
@@ -58,12 +57,18 @@ public final class HttpCaddyDriver implements CaddyDriver {
     if (current == null) {
       ObjectNode server = CaddyPlan.ownServer(listen, List.of());
       write(observed, "apps/http/servers/" + CaddyPlan.OWN_SERVER, server);
-      LOG.infof("Edge %s: created Caddy server %s on %s", edge, CaddyPlan.OWN_SERVER, listen);
+      ExternalChanges.changed(
+          "CaddyServerCreated",
+          String.format(
+              "Edge %s: created Caddy server %s on %s", edge, CaddyPlan.OWN_SERVER, listen));
       return Change.CREATED;
     }
     if (!wanted.equals(current.path("listen"))) {
       write(observed, "apps/http/servers/" + CaddyPlan.OWN_SERVER + "/listen", wanted);
-      LOG.infof("Edge %s: Caddy server %s now listens on %s", edge, CaddyPlan.OWN_SERVER, listen);
+      ExternalChanges.changed(
+          "CaddyServerUpdated",
+          String.format(
+              "Edge %s: Caddy server %s now listens on %s", edge, CaddyPlan.OWN_SERVER, listen));
       return Change.UPDATED;
     }
     return Change.NONE;
@@ -88,7 +93,9 @@ public final class HttpCaddyDriver implements CaddyDriver {
       return Change.NONE;
     }
     write(observed, "apps/http/servers/" + server + "/routes", desired);
-    LOG.infof("Edge %s: wrote %d routes to Caddy server %s", edge, routes.size(), server);
+    ExternalChanges.changed(
+        "CaddyRoutesWritten",
+        String.format("Edge %s: wrote %d routes to Caddy server %s", edge, routes.size(), server));
     return Change.UPDATED;
   }
 
@@ -121,7 +128,8 @@ public final class HttpCaddyDriver implements CaddyDriver {
     ArrayNode list = JSON.createArrayNode().add(wanted);
     policies.forEach(list::add);
     write(observed, "apps/tls/automation/policies", list);
-    LOG.infof("Edge %s: added Caddy TLS policy %s", edge, id);
+    ExternalChanges.changed(
+        "CaddyTlsPolicyAdded", String.format("Edge %s: added Caddy TLS policy %s", edge, id));
     return Change.CREATED;
   }
 
@@ -137,7 +145,8 @@ public final class HttpCaddyDriver implements CaddyDriver {
     // Our server goes whole, unless someone else put routes into it: those stay, in it.
     if (server.equals(CaddyPlan.OWN_SERVER) && !othersRoutes) {
       delete(observed, "apps/http/servers/" + server);
-      LOG.infof("Edge %s: removed Caddy server %s", edge, server);
+      ExternalChanges.changed(
+          "CaddyServerRemoved", String.format("Edge %s: removed Caddy server %s", edge, server));
       return Change.REMOVED;
     }
     if (CaddyPlan.ourRoutes(current.path("routes"), ourPrefix).isEmpty()) {
@@ -147,7 +156,9 @@ public final class HttpCaddyDriver implements CaddyDriver {
         observed,
         "apps/http/servers/" + server + "/routes",
         CaddyPlan.withOurRoutes(current.path("routes"), List.of(), ourPrefix));
-    LOG.infof("Edge %s: removed the operator's routes from Caddy server %s", edge, server);
+    ExternalChanges.changed(
+        "CaddyRoutesRemoved",
+        String.format("Edge %s: removed the operator's routes from Caddy server %s", edge, server));
     return Change.REMOVED;
   }
 

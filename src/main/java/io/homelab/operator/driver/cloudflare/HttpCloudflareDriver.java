@@ -3,6 +3,8 @@ package io.homelab.operator.driver.cloudflare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.driver.ExternalCalls;
+import io.homelab.operator.driver.ExternalChanges;
 import io.homelab.operator.driver.JsonHttp;
 import io.homelab.operator.model.DnsChanges;
 import io.homelab.operator.model.DnsRecord;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /** {@link CloudflareDriver} over Cloudflare's API v4 with a Bearer token. */
 public final class HttpCloudflareDriver implements CloudflareDriver {
@@ -25,8 +26,6 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
 
   /** One change of a batch: its key in the request body and the record. */
   private record Change(String key, DnsRecord record) {}
-
-  private static final Logger LOG = Logger.getLogger(HttpCloudflareDriver.class);
 
   private final CloudflareApi api;
   private final Clock clock;
@@ -45,7 +44,8 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
     this.perPage = perPage;
     this.clock = clock;
     this.budget = RequestBudget.cloudflare(clock);
-    this.api = new CloudflareApi(new JsonHttp(apiUrl, timeout), token, budget);
+    this.api =
+        new CloudflareApi(new JsonHttp(apiUrl, timeout, ExternalCalls.CLOUDFLARE), token, budget);
     this.maxBatchChanges = maxBatchChanges;
   }
 
@@ -104,12 +104,14 @@ public final class HttpCloudflareDriver implements CloudflareDriver {
           after.put(record.id(), record);
         }
       }
-      LOG.infof(
-          "Cloudflare: zone %s: deleted %d, updated %d, created %d record(s)",
-          zoneId,
-          batch.get("deletes").size(),
-          batch.get("patches").size(),
-          batch.get("posts").size());
+      ExternalChanges.changed(
+          "DnsRecordsChanged",
+          String.format(
+              "Cloudflare: zone %s: deleted %d, updated %d, created %d record(s)",
+              zoneId,
+              batch.get("deletes").size(),
+              batch.get("patches").size(),
+              batch.get("posts").size()));
     }
     return List.copyOf(after.values());
   }

@@ -1,6 +1,8 @@
 package io.homelab.operator.driver.npm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.homelab.operator.driver.ExternalCalls;
+import io.homelab.operator.driver.ExternalChanges;
 import io.homelab.operator.driver.JsonHttp;
 import io.homelab.operator.model.OwnerMarker;
 import java.net.URI;
@@ -11,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * {@link NpmDriver} over NPM's REST API. The token is taken with the credentials and renewed before
@@ -19,8 +20,6 @@ import org.jboss.logging.Logger;
  * whenever NPM refuses it, so a token that expired early or was revoked costs one extra login.
  */
 public final class HttpNpmDriver implements NpmDriver {
-
-  private static final Logger LOG = Logger.getLogger(HttpNpmDriver.class);
 
   private final NpmApi api;
   private final NpmCredentials credentials;
@@ -30,7 +29,7 @@ public final class HttpNpmDriver implements NpmDriver {
 
   /** A driver for the NPM whose API base is {@code apiUrl}, e.g. {@code http://npm.home:81/api}. */
   public HttpNpmDriver(URI apiUrl, NpmCredentials credentials, Clock clock, Duration timeout) {
-    this.api = new NpmApi(new JsonHttp(apiUrl, timeout));
+    this.api = new NpmApi(new JsonHttp(apiUrl, timeout, ExternalCalls.NPM));
     this.credentials = credentials;
     this.clock = clock;
   }
@@ -61,12 +60,17 @@ public final class HttpNpmDriver implements NpmDriver {
     if (!spec.matches(host)) {
       ObjectNode fields = fields(spec, host.meta(), marker);
       host = authed(t -> api.updateProxyHost(t, ours.get().id(), fields));
-      LOG.infof("NPM: updated proxy host %d for %s (%s)", host.id(), spec.domain(), who(owner));
+      ExternalChanges.changed(
+          "ProxyHostUpdated",
+          String.format(
+              "NPM: updated proxy host %d for %s (%s)", host.id(), spec.domain(), who(owner)));
     }
     if (!host.enabled()) {
       int id = host.id();
       authed(t -> run(() -> api.enableProxyHost(t, id)));
-      LOG.infof("NPM: enabled proxy host %d for %s (%s)", id, spec.domain(), who(owner));
+      ExternalChanges.changed(
+          "ProxyHostEnabled",
+          String.format("NPM: enabled proxy host %d for %s (%s)", id, spec.domain(), who(owner)));
       host = authed(t -> api.getProxyHost(t, id));
     }
     return host;
@@ -80,7 +84,9 @@ public final class HttpNpmDriver implements NpmDriver {
     }
     int id = ours.get().id();
     authed(t -> run(() -> api.disableProxyHost(t, id)));
-    LOG.infof("NPM: disabled proxy host %d for %s (%s)", id, domain, who(owner));
+    ExternalChanges.changed(
+        "ProxyHostDisabled",
+        String.format("NPM: disabled proxy host %d for %s (%s)", id, domain, who(owner)));
     return Optional.of(authed(t -> api.getProxyHost(t, id)));
   }
 
@@ -99,7 +105,9 @@ public final class HttpNpmDriver implements NpmDriver {
       }
       return false; // gone already: that is what was asked
     }
-    LOG.infof("NPM: deleted proxy host %d for %s (%s)", id, domain, who(owner));
+    ExternalChanges.changed(
+        "ProxyHostDeleted",
+        String.format("NPM: deleted proxy host %d for %s (%s)", id, domain, who(owner)));
     return true;
   }
 
@@ -107,7 +115,10 @@ public final class HttpNpmDriver implements NpmDriver {
     ObjectNode fields = fields(spec, Map.of(), owner.text());
     try {
       ProxyHost host = authed(t -> api.createProxyHost(t, fields));
-      LOG.infof("NPM: created proxy host %d for %s (%s)", host.id(), spec.domain(), who(owner));
+      ExternalChanges.changed(
+          "ProxyHostCreated",
+          String.format(
+              "NPM: created proxy host %d for %s (%s)", host.id(), spec.domain(), who(owner)));
       return host;
     } catch (NpmException.Unavailable e) {
       // NPM can save the row and still answer 500 (or the reply can be lost): look before a retry
@@ -118,9 +129,11 @@ public final class HttpNpmDriver implements NpmDriver {
       if (saved.isEmpty()) {
         throw e;
       }
-      LOG.infof(
-          "NPM: created proxy host %d for %s (%s), found after a failed reply",
-          saved.get().id(), spec.domain(), who(owner));
+      ExternalChanges.changed(
+          "ProxyHostCreated",
+          String.format(
+              "NPM: created proxy host %d for %s (%s), found after a failed reply",
+              saved.get().id(), spec.domain(), who(owner)));
       return saved.get();
     }
   }

@@ -2,6 +2,7 @@ package io.homelab.operator.driver.proxmox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homelab.operator.driver.ExternalCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * The Proxmox VE REST API, one method per call, nothing more: parameters go out as Proxmox takes
  * them (a query for GET and DELETE, a form for POST and PUT), the {@code data} of the reply comes
- * back. {@code type} is {@code qemu} or {@code lxc}.
+ * back. {@code type} is {@code qemu} or {@code lxc}. Every call is measured in {@link
+ * ExternalCalls}.
  */
 final class ProxmoxApi {
 
@@ -142,16 +144,29 @@ final class ProxmoxApi {
           .method(method, HttpRequest.BodyPublishers.ofString(form));
     }
     HttpResponse<String> response;
+    long start = System.nanoTime();
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
+      ExternalCalls.http(
+          ExternalCalls.PROXMOX, method, path, ExternalCalls.Outcome.UNREACHABLE, start);
       throw new ProxmoxException(method + " " + path + " timed out after " + timeout, e);
     } catch (IOException e) {
+      ExternalCalls.http(
+          ExternalCalls.PROXMOX, method, path, ExternalCalls.Outcome.UNREACHABLE, start);
       throw new ProxmoxException(method + " " + path + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
+      ExternalCalls.http(
+          ExternalCalls.PROXMOX, method, path, ExternalCalls.Outcome.UNREACHABLE, start);
       Thread.currentThread().interrupt();
       throw new ProxmoxException(method + " " + path + " was interrupted", e);
     }
+    ExternalCalls.http(
+        ExternalCalls.PROXMOX,
+        method,
+        path,
+        ExternalCalls.Outcome.ofStatus(response.statusCode()),
+        start);
     JsonNode body;
     try {
       body = JSON.readTree(response.body().isEmpty() ? "{}" : response.body());

@@ -1,6 +1,7 @@
 package io.homelab.operator.driver.ssh;
 
 import io.homelab.operator.driver.DriverException;
+import io.homelab.operator.driver.ExternalCalls;
 import io.homelab.operator.driver.HostAccess;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -65,6 +66,32 @@ public final class SshConnection implements AutoCloseable {
 
   /** Connects and logs in; the key is parsed first, so a bad key makes no connection at all. */
   public static SshConnection open(HostAccess access) {
+    return measured("connect", () -> connect(access));
+  }
+
+  /**
+   * Runs one SSH operation ({@code connect}, {@code exec}, {@code forward}) and measures it in
+   * {@link ExternalCalls}: a failure that may pass is {@code unreachable}, one that will not (a
+   * refused login, another host key) {@code rejected}.
+   */
+  private static <T> T measured(String operation, java.util.function.Supplier<T> call) {
+    long start = System.nanoTime();
+    try {
+      T result = call.get();
+      ExternalCalls.record(
+          ExternalCalls.SSH, operation, ExternalCalls.Outcome.SUCCESS, System.nanoTime() - start);
+      return result;
+    } catch (DriverException e) {
+      ExternalCalls.record(
+          ExternalCalls.SSH,
+          operation,
+          e.isTransient() ? ExternalCalls.Outcome.UNREACHABLE : ExternalCalls.Outcome.REJECTED,
+          System.nanoTime() - start);
+      throw e;
+    }
+  }
+
+  private static SshConnection connect(HostAccess access) {
     List<KeyPair> identities = parseKey(access.privateKey());
     HostKeyPin pin = new HostKeyPin(access.hostKey());
     AtomicReference<String> mismatch = new AtomicReference<>();
@@ -143,6 +170,10 @@ public final class SshConnection implements AutoCloseable {
    * fed to it, and waits at most the command timeout.
    */
   public CommandResult run(String script, String stdin) {
+    return measured("exec", () -> execute(script, stdin));
+  }
+
+  private CommandResult execute(String script, String stdin) {
     String command = Commands.commandLine(script, access.sudo());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -187,6 +218,10 @@ public final class SshConnection implements AutoCloseable {
    * server, and returns the local port. Lives as long as the connection.
    */
   public int forward(String host, int port) {
+    return measured("forward", () -> startForward(host, port));
+  }
+
+  private int startForward(String host, int port) {
     try {
       SshdSocketAddress bound =
           session.startLocalPortForwarding(

@@ -1,13 +1,13 @@
 package io.homelab.operator.driver.wireguard;
 
 import io.homelab.operator.driver.DriverException;
+import io.homelab.operator.driver.ExternalChanges;
 import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.ssh.CommandResult;
 import io.homelab.operator.driver.ssh.SshConnections;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * WireGuard on a host reached over SSH. Each method is one command on the host's reused connection:
@@ -22,8 +22,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class WireGuardDriver {
-
-  private static final Logger LOG = Logger.getLogger(WireGuardDriver.class);
 
   /** A command failed on the host. */
   public static final String COMMAND_FAILED = "WireGuardCommandFailed";
@@ -59,13 +57,17 @@ public class WireGuardDriver {
                 configDir, iface, config.address(), config.mtu(), routes, staleRoutes),
             config.render()),
         access);
-    LOG.infof("WireGuard %s on %s applied for %s", iface, access.host(), owner);
+    ExternalChanges.changed(
+        "WireGuardApplied",
+        String.format("WireGuard %s on %s applied for %s", iface, access.host(), owner));
   }
 
   /** Deletes the interface and its config file. */
   public void remove(String owner, HostAccess access, String configDir, String iface) {
     check(ssh.run(owner, access, WireGuardScripts.remove(configDir, iface), null), access);
-    LOG.infof("WireGuard %s on %s removed for %s", iface, access.host(), owner);
+    ExternalChanges.changed(
+        "WireGuardRemoved",
+        String.format("WireGuard %s on %s removed for %s", iface, access.host(), owner));
   }
 
   /** Closes the owner's connection. */

@@ -31,6 +31,7 @@ import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.EventRecorder;
 import io.homelab.operator.reconciler.Failures;
 import io.homelab.operator.reconciler.GeneratedSecrets;
+import io.homelab.operator.reconciler.Reporting;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.SshAccesses;
@@ -39,7 +40,6 @@ import io.homelab.operator.reconciler.Suspension;
 import io.homelab.operator.reconciler.WireGuardStates;
 import io.homelab.operator.status.ConditionType;
 import io.homelab.operator.status.Reason;
-import io.homelab.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -89,6 +89,7 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   static final String BY_TUNNEL = "byTunnel";
 
   @Inject Clock clock;
+  @Inject Reporting reporting;
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
@@ -158,12 +159,12 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
       if (!java.util.Objects.equals(servedBefore, pass.status().getServedHostnames())) {
         servedChanged.put(Sources.key(edge), clock.instant());
       }
-      return StatusWriter.patchIfChanged(edge, pass.status()).rescheduleAfter(pass.next());
+      return reporting.patchIfChanged(edge, pass.status()).rescheduleAfter(pass.next());
     } catch (RuntimeException e) {
       EdgeStatus status =
           StatusAssembly.failed(
               edge, carryOver(edge.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
-      return StatusWriter.patchIfChanged(edge, status).rescheduleAfter(failures.failed(edge));
+      return reporting.patchIfChanged(edge, status).rescheduleAfter(failures.failed(edge));
     }
   }
 

@@ -11,6 +11,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.Reporting;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.StatusAssembly;
@@ -53,6 +54,7 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
   static final String CERTIFICATE_NOT_TRUSTED = "CertificateNotTrusted";
 
   @Inject Clock clock;
+  @Inject Reporting reporting;
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
@@ -79,7 +81,7 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
         verdicts.add(step.verdict());
       }
       UpdateControl<Guest> update =
-          StatusWriter.patchIfChanged(
+          reporting.patchIfChanged(
               guest,
               StatusAssembly.assembleInforming(
                   guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)));
@@ -204,7 +206,8 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
             Verdict.isTrue(ConditionType.ACCEPTED, Reason.ACCEPTED, "The spec is valid"),
             References.resolved("The Proxmox connection Secret is there"),
             Verdict.isFalse(ConditionType.GUEST_READY, reason, message));
-    return StatusWriter.patchIfChanged(
+    return reporting
+        .patchIfChanged(
             guest,
             StatusAssembly.assembleInforming(
                 guest, status, clock, verdicts, HOPS, PENDING_HOPS, informational(guest)))
@@ -231,8 +234,8 @@ public class GuestReconciler implements Reconciler<Guest>, Cleaner<Guest> {
 
   private UpdateControl<Guest> failed(
       Guest guest, GuestStatus status, String reason, String message) {
-    return StatusWriter.patchIfChanged(
-            guest, StatusAssembly.failed(guest, status, clock, reason, message))
+    return reporting
+        .patchIfChanged(guest, StatusAssembly.failed(guest, status, clock, reason, message))
         .rescheduleAfter(failures.failed(guest));
   }
 

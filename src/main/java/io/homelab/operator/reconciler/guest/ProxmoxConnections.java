@@ -6,6 +6,7 @@ import io.homelab.operator.driver.proxmox.ClusterGuest;
 import io.homelab.operator.driver.proxmox.HttpProxmoxDriver;
 import io.homelab.operator.driver.proxmox.ProxmoxDriver;
 import io.homelab.operator.driver.proxmox.ProxmoxEndpoint;
+import io.homelab.operator.observability.Reachability;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One driver per Proxmox endpoint, and the bulk read all Guests of an endpoint share: one {@code
- * /cluster/resources} per poll interval, whatever the number of Guests.
+ * /cluster/resources} per poll interval, whatever the number of Guests. Each endpoint is a wellness
+ * check ({@link Reachability}), as its last bulk read found it.
  */
 @ApplicationScoped
 public class ProxmoxConnections {
@@ -30,6 +32,7 @@ public class ProxmoxConnections {
 
   @Inject OperatorSettings settings;
   @Inject Clock clock;
+  @Inject Reachability reachability;
 
   private final Map<ProxmoxEndpoint, ProxmoxDriver> drivers = new ConcurrentHashMap<>();
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
@@ -74,7 +77,13 @@ public class ProxmoxConnections {
       Instant now = clock.instant();
       Duration poll = settings.poll().proxmox();
       if (snapshot == null || !snapshot.at().plus(poll).isAfter(now)) {
-        snapshot = new Snapshot(now, driver(endpoint).guests());
+        try {
+          snapshot = new Snapshot(now, driver(endpoint).guests());
+        } catch (RuntimeException e) {
+          reachability.failed(Reachability.proxmox(key), e.getMessage());
+          throw e;
+        }
+        reachability.reached(Reachability.proxmox(key));
         snapshots.put(key, snapshot);
       }
       return snapshot.guests();

@@ -23,6 +23,7 @@ import io.homelab.operator.model.SecretUses;
 import io.homelab.operator.model.Verdict;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
+import io.homelab.operator.reconciler.Reporting;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.SshAccesses;
@@ -30,7 +31,6 @@ import io.homelab.operator.reconciler.StatusAssembly;
 import io.homelab.operator.reconciler.Suspension;
 import io.homelab.operator.status.ConditionType;
 import io.homelab.operator.status.Reason;
-import io.homelab.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -77,6 +77,7 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
   static final String BY_HOSTNAME = "byHostname";
 
   @Inject Clock clock;
+  @Inject Reporting reporting;
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
@@ -208,12 +209,12 @@ public class RouteReconciler implements Reconciler<Route>, Cleaner<Route> {
       if (probeDue.isPresent() && probeDue.get().compareTo(next) < 0) {
         next = probeDue.get();
       }
-      return StatusWriter.patchIfChanged(route, status).rescheduleAfter(next);
+      return reporting.patchIfChanged(route, status).rescheduleAfter(next);
     } catch (RuntimeException e) {
       RouteStatus status =
           StatusAssembly.failed(
               route, carryOver(route.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
-      return StatusWriter.patchIfChanged(route, status).rescheduleAfter(failures.failed(route));
+      return reporting.patchIfChanged(route, status).rescheduleAfter(failures.failed(route));
     }
   }
 

@@ -29,6 +29,7 @@ import io.homelab.operator.reconciler.Annotations;
 import io.homelab.operator.reconciler.Deletions;
 import io.homelab.operator.reconciler.Failures;
 import io.homelab.operator.reconciler.GeneratedSecrets;
+import io.homelab.operator.reconciler.Reporting;
 import io.homelab.operator.reconciler.SecretHolds;
 import io.homelab.operator.reconciler.Sources;
 import io.homelab.operator.reconciler.SshAccesses;
@@ -37,7 +38,6 @@ import io.homelab.operator.reconciler.Suspension;
 import io.homelab.operator.reconciler.WireGuardStates;
 import io.homelab.operator.status.ConditionType;
 import io.homelab.operator.status.Reason;
-import io.homelab.operator.status.StatusWriter;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -98,6 +98,7 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
   static final String BY_TUNNEL = "byTunnel";
 
   @Inject Clock clock;
+  @Inject Reporting reporting;
   @Inject Suspension suspension;
   @Inject Failures failures;
   @Inject Deletions deletions;
@@ -152,13 +153,12 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
           tunnel, status, clock, verdicts, HOPS, PENDING_HOPS, suspension.of(tunnel));
       SecretHolds.hold(tunnel, context);
       failures.succeeded(tunnel);
-      return StatusWriter.patchIfChanged(tunnel, status)
-          .rescheduleAfter(settings.poll().wireguard());
+      return reporting.patchIfChanged(tunnel, status).rescheduleAfter(settings.poll().wireguard());
     } catch (RuntimeException e) {
       TunnelStatus status =
           StatusAssembly.failed(
               tunnel, carryOver(tunnel.getStatus()), clock, Reason.RECONCILE_ERROR, e.toString());
-      return StatusWriter.patchIfChanged(tunnel, status).rescheduleAfter(failures.failed(tunnel));
+      return reporting.patchIfChanged(tunnel, status).rescheduleAfter(failures.failed(tunnel));
     }
   }
 
