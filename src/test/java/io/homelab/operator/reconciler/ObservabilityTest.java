@@ -131,7 +131,8 @@ class ObservabilityTest {
     lab.edge(
         e -> {
           e.getMetadata().setName("vps");
-          e.getSpec().getPublicAddress().setIpv4("203.0.113.10");
+          // Loopback: the route probe dials it.
+          e.getSpec().getPublicAddress().setIpv4("127.0.0.1");
           e.getSpec().getSsh().setHost(SimulatedEdge.HOST);
           e.getSpec().getSsh().setPort(edge.port());
           e.getSpec().getSsh().setHostKey(edge.hostKey());
