@@ -32,6 +32,15 @@ import java.util.function.Consumer;
  */
 final class Homelab {
 
+  static {
+    // Awaitility fails an await on any uncaught exception of any thread. The operator framework
+    // (JOSDK 5.3.2) can throw one of its own on a worker thread when an object's deletion races its
+    // rescheduling (java.util.Timer: "Task already scheduled or cancelled"); the framework carries
+    // on, and the tests judge the outcome, which the awaits check. Set once, for every test of the
+    // run that uses this class (the same class loader as the tests' Awaitility).
+    org.awaitility.Awaitility.doNotCatchUncaughtExceptionsByDefault();
+  }
+
   static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -209,7 +209,6 @@ class ObservabilityTest {
     for (var kind : List.of(Route.class, Tunnel.class, Guest.class, Edge.class)) {
       String name = kind == Tunnel.class ? "home" : kind == Edge.class ? "vps" : "app";
       await(kind.getSimpleName() + " " + name + " gone")
-          .dontCatchUncaughtExceptions()
           .atMost(DEADLINE)
           .until(() -> lab.get(kind, name) == null);
     }
