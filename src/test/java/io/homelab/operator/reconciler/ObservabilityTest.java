@@ -204,8 +204,6 @@ class ObservabilityTest {
     for (var kind : List.of(Route.class, Tunnel.class, Guest.class, Edge.class)) {
       lab.delete(kind, kind == Tunnel.class ? "home" : kind == Edge.class ? "vps" : "app");
     }
-    // The framework's own threads may fail while objects go (a retry timer already cancelled):
-    // what counts here is that each object goes.
     for (var kind : List.of(Route.class, Tunnel.class, Guest.class, Edge.class)) {
       String name = kind == Tunnel.class ? "home" : kind == Edge.class ? "vps" : "app";
       await(kind.getSimpleName() + " " + name + " gone")
