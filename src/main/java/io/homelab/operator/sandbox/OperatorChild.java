@@ -152,6 +152,16 @@ public final class OperatorChild implements AutoCloseable {
     }
   }
 
+  /** The packaged operator's jar, absolute. */
+  public static Path jar() {
+    return JAR.toAbsolutePath();
+  }
+
+  /** How the process ended (128 + the signal when a signal ended it), or -1 while it runs. */
+  public int exitValue() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
   public long pid() {
     return process.pid();
   }

@@ -455,6 +455,11 @@ public final class BenchLab implements AutoCloseable {
     return operator.stop(grace);
   }
 
+  /** How the operator's process ended, or -1 while it runs. */
+  public int operatorExitValue() {
+    return operator.exitValue();
+  }
+
   public KubernetesClient client() {
     return api.client();
   }
