@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 /**
  * Leader election, so that two replicas can run: only the leader reconciles (and so only the leader
@@ -21,11 +22,19 @@ import jakarta.inject.Singleton;
 @Singleton
 public class LeaderElection {
 
+  private static final Logger LOG = Logger.getLogger(LeaderElection.class);
+
   @Produces
   @Singleton
   @Unremovable
   LeaderElectionConfiguration leaderElection(OperatorSettings settings) {
-    return configuration(settings.ownerId(), () -> System.exit(1));
+    String lease = leaseName(settings.ownerId());
+    return configuration(
+        settings.ownerId(),
+        () -> {
+          LOG.infof("No longer the leader of lease %s: exiting (unless already stopping)", lease);
+          System.exit(1);
+        });
   }
 
   /** The configuration: the SDK's defaults, except that losing the lease runs {@code exit}. */
