@@ -21,7 +21,10 @@ import java.util.Optional;
  * <p>Settings, as system properties: {@code bench.sizes}, {@code bench.latency} (per external
  * request, 20ms), {@code bench.proxmox-task} (2s), {@code bench.poll} (the operator's poll interval
  * of every system, 10s), {@code bench.steady-polls} (3), {@code bench.single-routes} (20), {@code
- * bench.deadline} (of any one wait, 15m). Durations are written as 20ms, 2s, 10m.
+ * bench.deadline} (of any one wait, 15m). Durations are written as 20ms, 2s, 10m. The operator's
+ * JVM: {@code bench.java} (a {@code java} binary), {@code bench.jvm-options}, {@code bench.aot} (an
+ * AOT cache, trained by {@link AotCache} when missing). {@code bench.starts=N} measures start to
+ * ready only ({@link StartRun}).
  */
 public final class Benchmark {
 
