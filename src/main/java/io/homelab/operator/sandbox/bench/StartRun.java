@@ -65,13 +65,17 @@ final class StartRun {
           if (quarkus != null) {
             times.get(v.name()).quarkus().add(quarkus);
           }
+          long stopping = System.nanoTime();
+          boolean ended = lab.stopOperator(Duration.ofSeconds(20));
           out.printf(
-              "bench | start %d/%d, %s: ready in %d ms (Quarkus: %s)%n",
+              "bench | start %d/%d, %s: ready in %d ms (Quarkus: %s); SIGTERM %s %d ms%n",
               round,
               rounds,
               v.name(),
               ready.toMillis(),
-              quarkus == null ? "not logged" : quarkus.toMillis() + " ms");
+              quarkus == null ? "not logged" : quarkus.toMillis() + " ms",
+              ended ? "ended it in" : "did not end it, killed after",
+              Duration.ofNanos(System.nanoTime() - stopping).toMillis());
         }
       }
     }
