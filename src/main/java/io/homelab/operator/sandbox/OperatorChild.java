@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,32 @@ import java.util.concurrent.TimeUnit;
 public final class OperatorChild implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+  /**
+   * How the operator's JVM is started.
+   *
+   * @param java the {@code java} binary
+   * @param options JVM options put before {@code -jar}
+   */
+  public record Jvm(Path java, List<String> options) {
+
+    /**
+     * The sandbox's own {@code java}, with C1 only: a short-lived operator on few objects starts
+     * sooner without C2 compiling in the background.
+     */
+    public static Jvm defaults() {
+      return new Jvm(
+          Path.of(System.getProperty("java.home"), "bin", "java"),
+          List.of("-XX:TieredStopAtLevel=1"));
+    }
+
+    /** The same {@code java} with more options after these. */
+    public Jvm with(List<String> more) {
+      List<String> all = new ArrayList<>(options);
+      all.addAll(more);
+      return new Jvm(java, List.copyOf(all));
+    }
+  }
 
   private final Process process;
   private final int httpPort;
@@ -44,6 +72,19 @@ public final class OperatorChild implements AutoCloseable {
    * @param out where its log lines are echoed, each with a prefix
    */
   public static OperatorChild start(Map<String, String> settings, Path workDir, PrintStream out) {
+    return start(Jvm.defaults(), settings, workDir, out);
+  }
+
+  /**
+   * Starts the operator on the given JVM and waits until it is ready.
+   *
+   * @param jvm the {@code java} binary and its options
+   * @param settings environment variables (QUARKUS_*, HOMELAB_*) for it
+   * @param workDir its working directory and where its log goes
+   * @param out where its log lines are echoed, each with a prefix
+   */
+  public static OperatorChild start(
+      Jvm jvm, Map<String, String> settings, Path workDir, PrintStream out) {
     Path jar = JAR.toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -52,12 +93,13 @@ public final class OperatorChild implements AutoCloseable {
     int port = freeLoopbackPort();
     try {
       Files.createDirectories(workDir);
+      List<String> command = new ArrayList<>();
+      command.add(jvm.java().toString());
+      command.addAll(jvm.options());
+      command.add("-jar");
+      command.add(jar.toString());
       ProcessBuilder builder =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:TieredStopAtLevel=1",
-                  "-jar",
-                  jar.toString())
+          new ProcessBuilder(command)
               // Not the project root: Quarkus would read a .env or config/ found there.
               .directory(workDir.toFile())
               .redirectErrorStream(true);
@@ -82,18 +124,42 @@ public final class OperatorChild implements AutoCloseable {
   /** Stops the operator as Ctrl-C would (SIGTERM, its shutdown runs), then for good. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        pump.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroyForcibly();
-      }
+    stop(Duration.ofSeconds(20));
+  }
+
+  /**
+   * Stops the operator as Ctrl-C would (SIGTERM) and gives its shutdown {@code grace} to finish (a
+   * JVM that writes an AOT cache at exit needs longer), then stops it for good.
+   *
+   * @return whether it ended within {@code grace}
+   */
+  public boolean stop(Duration grace) {
+    if (!process.isAlive()) {
+      return true;
     }
+    process.destroy();
+    try {
+      boolean ended = process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+      if (!ended) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+      pump.join(2000);
+      return ended;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      return false;
+    }
+  }
+
+  /** The packaged operator's jar, absolute. */
+  public static Path jar() {
+    return JAR.toAbsolutePath();
+  }
+
+  /** How the process ended (128 + the signal when a signal ended it), or -1 while it runs. */
+  public int exitValue() {
+    return process.isAlive() ? -1 : process.exitValue();
   }
 
   public long pid() {
@@ -127,7 +193,8 @@ public final class OperatorChild implements AutoCloseable {
         // not listening yet
       }
       try {
-        Thread.sleep(300);
+        // Often enough that the figure is the operator's start, not this loop's step.
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while the operator started", e);

@@ -76,8 +76,10 @@ public final class BenchLab implements AutoCloseable {
    * @param proxmoxTask how long a Proxmox task runs
    * @param poll every poll interval of the operator (Proxmox, NPM, Cloudflare, Caddy, WireGuard)
    * @param dir where the run keeps its files (the operator's log among them)
+   * @param jvm the {@code java} the operator runs on, and its options
    */
-  public record Settings(Duration latency, Duration proxmoxTask, Duration poll, Path dir) {}
+  public record Settings(
+      Duration latency, Duration proxmoxTask, Duration poll, Path dir, OperatorChild.Jvm jvm) {}
 
   private final Settings settings;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -162,7 +164,10 @@ public final class BenchLab implements AutoCloseable {
     long before = System.nanoTime();
     operator =
         OperatorChild.start(
-            env, dir.resolve("operator"), new PrintStream(OutputStream.nullOutputStream()));
+            settings.jvm(),
+            env,
+            dir.resolve("operator"),
+            new PrintStream(OutputStream.nullOutputStream()));
     operatorStart = Duration.ofNanos(System.nanoTime() - before);
     started.push(operator);
   }
@@ -441,6 +446,21 @@ public final class BenchLab implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Stops the operator as Ctrl-C would, giving its shutdown {@code grace}; the rest of the lab runs
+   * on until {@link #close()}.
+   *
+   * @return whether it ended within {@code grace}
+   */
+  public boolean stopOperator(Duration grace) {
+    return operator.stop(grace);
+  }
+
+  /** How the operator's process ended, or -1 while it runs. */
+  public int operatorExitValue() {
+    return operator.exitValue();
   }
 
   public KubernetesClient client() {

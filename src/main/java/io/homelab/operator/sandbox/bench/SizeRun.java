@@ -1,5 +1,6 @@
 package io.homelab.operator.sandbox.bench;
 
+import io.homelab.operator.sandbox.OperatorChild;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ public final class SizeRun {
    * @param singleRoutes Routes applied one at a time for the latency figures
    * @param deadline how long any one wait may take before the run fails
    * @param dir where the run keeps its files
+   * @param jvm the {@code java} the operator runs on, and its options
    */
   public record Plan(
       int routes,
@@ -37,7 +39,13 @@ public final class SizeRun {
       int steadyPolls,
       int singleRoutes,
       Duration deadline,
-      Path dir) {}
+      Path dir,
+      OperatorChild.Jvm jvm) {
+
+    BenchLab.Settings lab() {
+      return new BenchLab.Settings(latency, proxmoxTask, poll, dir, jvm);
+    }
+  }
 
   /**
    * What one size measured.
@@ -86,9 +94,7 @@ public final class SizeRun {
 
   /** Runs the size from a cold start and stops everything it started. */
   public Figures run() {
-    try (BenchLab lab =
-        BenchLab.start(
-            new BenchLab.Settings(plan.latency(), plan.proxmoxTask(), plan.poll(), plan.dir()))) {
+    try (BenchLab lab = BenchLab.start(plan.lab())) {
       say("operator ready in %d ms", lab.operatorStart().toMillis());
       await("the Edge and the Tunnel to be Ready", lab::edgeAndTunnelReady);
 
@@ -184,11 +190,16 @@ public final class SizeRun {
   }
 
   private void awaitEvery(String what, BooleanSupplier condition, Duration every) {
-    long deadline = System.nanoTime() + plan.deadline().toNanos();
+    awaitEvery(what, condition, every, plan.deadline());
+  }
+
+  /** Checks {@code condition} every {@code every} until it holds; fails after {@code limit}. */
+  static void awaitEvery(String what, BooleanSupplier condition, Duration every, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "timed out after " + plan.deadline().toSeconds() + " s waiting for " + what);
+            "timed out after " + limit.toSeconds() + " s waiting for " + what);
       }
       pause(every);
     }
@@ -204,7 +215,7 @@ public final class SizeRun {
         plan.routes(), plan.guests(), String.format(format, args));
   }
 
-  private static void pause(Duration duration) {
+  static void pause(Duration duration) {
     try {
       // The benchmark watches real time pass: the operator runs in another process.
       Thread.sleep(duration.toMillis());

@@ -3,6 +3,7 @@ package io.homelab.operator.sandbox.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homelab.operator.harness.OperatorProcess;
+import io.homelab.operator.sandbox.OperatorChild;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class BenchmarkIT {
             3,
             0,
             Duration.ofMinutes(3),
-            Path.of("target", "benchmark-it"));
+            Path.of("target", "benchmark-it"),
+            OperatorChild.Jvm.defaults());
     SizeRun.Figures f = new SizeRun(plan, System.out).run();
 
     System.out.println(new Report(java.util.List.of(f)).table());
