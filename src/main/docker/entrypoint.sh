@@ -13,11 +13,17 @@ case "${1:-}" in
     ;;
 esac
 
-# JAVA_OPTS is split on spaces on purpose: it holds several options (the chart sets the heap).
+# HOMELAB_JVM_OPTIONS are the options the image's AOT cache was trained with (the Dockerfile sets
+# them): the cache, when the image has one, is used only with the same. JAVA_OPTS (the chart sets
+# the heap) come after. Both are split on spaces on purpose: they hold several options.
 case "$mode" in
   operator)
+    aot=""
+    if [ -f "$app/aot/app.aot" ]; then
+      aot="-XX:AOTCache=$app/aot/app.aot"
+    fi
     # shellcheck disable=SC2086
-    exec java ${JAVA_OPTS:-} -jar "$app/quarkus-run.jar" "$@"
+    exec java ${HOMELAB_JVM_OPTIONS:-} $aot ${JAVA_OPTS:-} -jar "$app/quarkus-run.jar" "$@"
     ;;
   sandbox)
     # shellcheck disable=SC2086

@@ -19,14 +19,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged operator ({@code target/quarkus-app/quarkus-run.jar}) run by the sandbox as a child
- * process, configured through its environment only: it talks to the sandbox's API server and
- * simulators, never to a cluster of the user's (no kubeconfig, no service account). Its log goes to
- * a file and, line by line, to the sandbox's own output.
+ * The packaged operator ({@code target/quarkus-app/quarkus-run.jar}, or the jar the system property
+ * {@code homelab.operator-jar} names, as in the image) run by the sandbox as a child process,
+ * configured through its environment only: it talks to the sandbox's API server and simulators,
+ * never to a cluster of the user's (no kubeconfig, no service account). Its log goes to a file and,
+ * line by line, to the sandbox's own output.
  */
 public final class OperatorChild implements AutoCloseable {
 
-  static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  static final Path JAR =
+      Path.of(System.getProperty("homelab.operator-jar", "target/quarkus-app/quarkus-run.jar"));
 
   /**
    * How the operator's JVM is started.

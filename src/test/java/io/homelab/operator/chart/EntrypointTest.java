@@ -34,6 +34,27 @@ class EntrypointTest {
   }
 
   @Test
+  void theOperatorUsesTheImagesAotCacheWithTheOptionsItWasTrainedWith() throws Exception {
+    Path app = Files.createDirectories(dir.resolve("app"));
+    Map<String, String> env =
+        Map.of(
+            "HOMELAB_APP_DIR", app.toString(),
+            "HOMELAB_JVM_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+            "JAVA_OPTS", "-XX:MaxRAMPercentage=50");
+    String without =
+        "java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -jar "
+            + app.resolve("quarkus-run.jar");
+    assertThat(run(env).out).as("no cache in the image").isEqualTo(without);
+    Files.writeString(Files.createDirectories(app.resolve("aot")).resolve("app.aot"), "cache");
+    assertThat(run(env).out)
+        .as("a cache in the image")
+        .isEqualTo(
+            without.replace(
+                "-XX:MaxRAMPercentage=50",
+                "-XX:AOTCache=" + app.resolve("aot/app.aot") + " -XX:MaxRAMPercentage=50"));
+  }
+
+  @Test
   void sandboxModeRunsTheSimulatorsFromTheVariableOrTheFirstArgument() throws Exception {
     String simulators =
         "java -Djava.util.logging.manager=org.jboss.logmanager.LogManager"

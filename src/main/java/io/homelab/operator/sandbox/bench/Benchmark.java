@@ -24,7 +24,8 @@ import java.util.Optional;
  * bench.deadline} (of any one wait, 15m). Durations are written as 20ms, 2s, 10m. The operator's
  * JVM: {@code bench.java} (a {@code java} binary), {@code bench.jvm-options}, {@code bench.aot} (an
  * AOT cache, trained by {@link AotCache} when missing). {@code bench.starts=N} measures start to
- * ready only ({@link StartRun}).
+ * ready only ({@link StartRun}); {@code bench.train=true} only trains the cache {@code bench.aot}
+ * names, afresh (the image's build does, see {@code src/main/docker/Dockerfile.jvm}).
  */
 public final class Benchmark {
 
@@ -38,7 +39,13 @@ public final class Benchmark {
     int starts = Integer.getInteger("bench.starts", 0);
     // The mock API server leaves Vert.x threads behind that would keep this JVM alive: exit.
     try {
-      if (starts > 0) {
+      if (Boolean.getBoolean("bench.train")) {
+        AotCache.train(
+            aot.orElseThrow(() -> new IllegalArgumentException("bench.train needs bench.aot")),
+            jvm,
+            dir.resolve("aot-training"),
+            out);
+      } else if (starts > 0) {
         starts(starts, jvm, aot, dir, out);
       } else {
         sizes(jvm, aot, dir, out);
