@@ -117,24 +117,21 @@ public final class NpmSimulator implements AutoCloseable {
         .route(
             "POST",
             HOST_ID + "/disable",
-            r -> authed(r, MANAGE_PROXY, q -> withHost(q, h -> enable(h, false))))
-        .route(
-            "GET",
-            "/api/nginx/redirection-hosts",
-            r -> authed(r, "redirection_hosts.view", q -> list(q, HostKind.REDIRECTION)))
-        .route(
-            "POST",
-            "/api/nginx/redirection-hosts",
-            r -> authed(r, "redirection_hosts.manage", q -> createOther(q, HostKind.REDIRECTION)))
-        .route(
-            "GET",
-            "/api/nginx/dead-hosts",
-            r -> authed(r, "dead_hosts.view", q -> list(q, HostKind.DEAD)))
-        .route(
-            "POST",
-            "/api/nginx/dead-hosts",
-            r -> authed(r, "dead_hosts.manage", q -> createOther(q, HostKind.DEAD)))
-        .start();
+            r -> authed(r, MANAGE_PROXY, q -> withHost(q, h -> enable(h, false))));
+    // Redirection and 404 hosts: the scope is the table's name, as the contract spells it.
+    for (HostKind kind : List.of(HostKind.REDIRECTION, HostKind.DEAD)) {
+      String section = kind.path.replace('-', '_');
+      server
+          .route(
+              "GET",
+              "/api/nginx/" + kind.path,
+              r -> authed(r, section + ".view", q -> list(q, kind)))
+          .route(
+              "POST",
+              "/api/nginx/" + kind.path,
+              r -> authed(r, section + ".manage", q -> createOther(q, kind)));
+    }
+    server.start();
   }
 
   /** The API's base, {@code http://127.0.0.1:<port>/api}: what a Tunnel names as its NPM URL. */
