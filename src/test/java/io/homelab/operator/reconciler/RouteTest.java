@@ -600,6 +600,13 @@ class RouteTest {
       Map<String, String> now = observe(caddyIds, iface, file);
       assertThat(before.get(file)).as("the other's interface file as planted").isEqualTo(config);
       assertThat(before.get(iface)).as("the other's live peer").contains("10.230.0.2/32");
+      // Read right after planting: the Edge polls meanwhile, so a look-alike it took for its own
+      // may be gone already.
+      caddyIds.forEach(
+          id ->
+              assertThat(before.get(id))
+                  .as("Caddy's " + id + " as planted")
+                  .contains("\"@id\":\"" + id + "\""));
       assertThat(now).as("another installation's look-alikes " + when).isEqualTo(before);
     }
 
