@@ -97,6 +97,9 @@ public final class CaddyPlan {
    * replaced by {@code ours}, placed first so that host matches come before a catch-all, and
    * everyone else's kept in their order.
    */
+  private static final java.util.regex.Pattern OWN_ID_REST =
+      java.util.regex.Pattern.compile("[0-9a-f]{16}");
+
   public static ArrayNode withOurRoutes(
       JsonNode current, List<? extends JsonNode> ours, String ourPrefix) {
     ArrayNode routes = JSON.createArrayNode();
@@ -126,7 +129,11 @@ public final class CaddyPlan {
   }
 
   public static boolean isOurs(JsonNode route, String ourPrefix) {
-    return route.path("@id").asText("").startsWith(ourPrefix);
+    String id = route.path("@id").asText("");
+    // Exactly the prefix and a compact id's 16 hex digits: the prefix of installation "a"
+    // ("homelab-a-") also begins every id of installation "a-b".
+    return id.startsWith(ourPrefix)
+        && OWN_ID_REST.matcher(id.substring(ourPrefix.length())).matches();
   }
 
   /** {@code @id}s that appear more than once (Caddy accepts a duplicate silently). */

@@ -106,7 +106,8 @@ public final class CaddyRoute {
       List<String> hostnames, boolean internal, String acmeEmail, String acmeCaUrl) {
     ObjectNode policy = JSON.createObjectNode();
     ArrayNode subjects = policy.putArray("subjects");
-    hostnames.stream().sorted().forEach(subjects::add);
+    // Caddy refuses a name twice (500: one automation policy per host), so each goes in once.
+    hostnames.stream().distinct().sorted().forEach(subjects::add);
     ObjectNode issuer = policy.putArray("issuers").addObject();
     if (internal) {
       issuer.put("module", "internal");

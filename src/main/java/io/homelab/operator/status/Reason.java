@@ -26,6 +26,7 @@ public final class Reason {
   public static final String RESTART_REQUIRED = "RestartRequired";
   public static final String DISK_SHRINK_REFUSED = "DiskShrinkRefused";
   public static final String GUEST_NOT_FOUND = "GuestNotFound";
+  public static final String NODE_NOT_FOUND = "NodeNotFound";
   public static final String DRIFT_CORRECTED = "DriftCorrected";
   public static final String CONFIG_UPDATED = "ConfigUpdated";
   public static final String ADOPTED = "Adopted";

@@ -45,13 +45,41 @@ class CaddyPlanTest {
   void ourRoutesComeFirstAndTheirsKeepTheirOrder() throws Exception {
     JsonNode current =
         JSON.readTree(
-            "[{\"@id\": \"homelab-x-old\"}, {\"handle\": [1]}, {\"@id\": \"theirs\"}, {\"handle\": [2]}]");
-    JsonNode ours = JSON.readTree("{\"@id\": \"homelab-x-new\"}");
+            "[{\"@id\": \"homelab-x-00000000000000aa\"}, {\"handle\": [1]}, {\"@id\": \"theirs\"},"
+                + " {\"handle\": [2]}]");
+    JsonNode ours = JSON.readTree("{\"@id\": \"homelab-x-00000000000000bb\"}");
     assertThat(CaddyPlan.withOurRoutes(current, List.of(ours), "homelab-x-").toString())
         .isEqualTo(
-            "[{\"@id\":\"homelab-x-new\"},{\"handle\":[1]},{\"@id\":\"theirs\"},{\"handle\":[2]}]");
+            "[{\"@id\":\"homelab-x-00000000000000bb\"},{\"handle\":[1]},{\"@id\":\"theirs\"},"
+                + "{\"handle\":[2]}]");
     assertThat(CaddyPlan.ourRoutes(current, "homelab-x-")).hasSize(1);
     assertThat(CaddyPlan.ourRoutes(current, "homelab-y-")).isEmpty();
+  }
+
+  /**
+   * An installation's prefix also begins the ids of an installation whose ownerId extends it
+   * ("test" and "test-other"): those routes are theirs, and so is anything longer or shorter than a
+   * compact id.
+   */
+  @ParameterizedTest(name = "{0}: ours {1}")
+  @CsvSource({
+    "homelab-test-0123456789abcdef, true",
+    "homelab-test-other-0123456789abcdef, false",
+    "homelab-test-0123456789abcdef-0123456789abcdef, false",
+    "homelab-test-0123456789abcde, false",
+    "homelab-test-0123456789ABCDEF, false",
+    "homelab-test-tls-0123456789abcdef, false",
+    "homelab-other-0123456789abcdef, false"
+  })
+  void onlyACompactIdOfThisInstallationIsOurs(String id, boolean ours) {
+    assertThat(CaddyPlan.isOurs(JSON.createObjectNode().put("@id", id), "homelab-test-"))
+        .isEqualTo(ours);
+    assertThat(
+            CaddyPlan.isOurs(
+                JSON.createObjectNode()
+                    .put("@id", new OwnerMarker("test", "Route", "ns", "app").compactId()),
+                OwnerMarker.idPrefix("test")))
+        .isTrue();
   }
 
   @Test

@@ -77,6 +77,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputTest {
 
+  /** A node the Proxmox cluster gets only late in the bad-input run. */
+  private static final String LATE_NODE = "pve9";
+
   private static final Duration DEADLINE = Duration.ofSeconds(45);
   static final String NAMESPACE = "bad-input";
   static final String OTHER = "bad-input-other";
@@ -316,6 +319,16 @@ class BadInputTest {
         .anyMatch(r -> r.path("name").asText().equals("app.example.com"));
     assertThat(npm.hosts(NpmSimulator.HostKind.PROXY).values())
         .anyMatch(h -> h.path("domain_names").toString().contains("\"app.example.com\""));
+
+    // The node the Guest names joins: the Guest goes on by itself, at the next poll.
+    pve.cluster().addNode(LATE_NODE);
+    org.awaitility.Awaitility.await("g-node past NodeNotFound")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Homelab.condition(lab.get(Guest.class, "g-node"), ConditionType.GUEST_READY)
+                    .map(c -> !c.getReason().equals("NodeNotFound"))
+                    .orElse(false));
   }
 
   /**
@@ -1212,6 +1225,15 @@ class BadInputTest {
             "ProxmoxRefused",
             "9999",
             g -> g.getSpec().getSource().getClone().setTemplateVmid(9999)));
+    cases.add(
+        guestCase(
+            "Guest on a node the cluster does not have",
+            "g-node",
+            "GuestReady",
+            "False",
+            "NodeNotFound",
+            "Proxmox VE has no node 'pve9' (its nodes: pve1): check spec.node",
+            g -> g.getSpec().setNode(LATE_NODE)));
     return cases;
   }
 

@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,9 @@ class RouteTest {
   String ownerId;
 
   private final List<String> namespaces = new ArrayList<>();
+
+  /** Another installation's objects a test put beside its own; checked after the deletion. */
+  private LookAlikes lookAlikes;
 
   @BeforeAll
   static void startLab() {
@@ -129,11 +133,20 @@ class RouteTest {
           .noneMatch(h -> h.path("meta").path("homelab_owner").asText().startsWith(marker));
     }
     namespaces.clear();
+    if (lookAlikes != null) {
+      try {
+        lookAlikes.assertUntouched("after the deletion");
+      } finally {
+        lookAlikes.remove();
+        lookAlikes = null;
+      }
+    }
   }
 
   @Test
   void aRouteReachesHomeThroughDnsCaddyAndNpmAndOneChangedFieldWritesOnce() {
     Homelab lab = homelab("rt-path");
+    lookAlikes = LookAlikes.plant("rt-path.example.com", lab.namespace);
     lab.route("app", "rt-path.example.com", r -> {});
     lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
 
@@ -190,6 +203,7 @@ class RouteTest {
     assertThat(npm.server().writes() - npmWrites).as("NPM writes").isEqualTo(1);
     assertThat(cloudflare.server().writes() - cloudflareWrites).as("Cloudflare writes").isZero();
     assertThat(caddyWrites() - caddyWrites).as("Caddy admin writes").isZero();
+    lookAlikes.assertUntouched("after the create and the change");
   }
 
   @Test
@@ -362,6 +376,8 @@ class RouteTest {
     cloudflare.rateLimit(8, Duration.ofSeconds(10));
     try {
       Homelab lab = homelab("rt-fifty");
+      long policyWritesBefore = caddyWrites("/config/apps/tls");
+      long routeWritesBefore = caddyWrites("/config/apps/http/servers/homelab/routes");
       long singleCreatesBefore = singleRecordCreates();
       int batchesBefore = cloudflare.batches();
       IntStream.range(0, 50)
@@ -380,6 +396,15 @@ class RouteTest {
         assertThat(records("rt-fifty-" + i + ".example.com")).as("records of app" + i).hasSize(1);
         assertThat(proxyHosts("rt-fifty-" + i + ".example.com")).hasSize(1);
       }
+      // The TLS policy is written only to cover names before their routes come: never more often
+      // than the routes, and never again once it holds them (Caddy refusing it once made the Edge
+      // PATCH it on every pass).
+      long policyWrites = caddyWrites("/config/apps/tls") - policyWritesBefore;
+      long routeWrites =
+          caddyWrites("/config/apps/http/servers/homelab/routes") - routeWritesBefore;
+      System.out.printf(
+          "50 Routes: %d Caddy route writes, %d TLS policy writes%n", routeWrites, policyWrites);
+      assertThat(policyWrites).as("TLS policy writes").isBetween(1L, Math.max(1L, routeWrites));
       assertThat(singleRecordCreates() - singleCreatesBefore)
           .as("records created one request at a time")
           .isZero();
@@ -465,6 +490,152 @@ class RouteTest {
         .doesNotContain("correct horse battery staple");
   }
 
+  /**
+   * Objects of another installation that look like this test's, in the real Caddy and WireGuard at
+   * the edge. Its ownerId, {@code test-other}, begins with this installation's ({@code test}), so
+   * its Caddy ids begin with this installation's prefix too. In Caddy: a server of its own with a
+   * route for the same host name, a route for the same host name inside the operator's {@code
+   * homelab} server, and a TLS policy shaped like the Edge's (Caddy refuses one host name in two
+   * policies, so it names another). In WireGuard: an interface with a config file carrying the
+   * operator's header and the other's owner line, and a peer marked for the other's Tunnel of the
+   * same name with the same allowed IPs as this test's Tunnel.
+   */
+  private record LookAlikes(
+      List<String> caddyIds, String iface, String file, String config, Map<String, String> before) {
+
+    static final String OTHER = "test-other";
+
+    static LookAlikes plant(String hostname, String namespace) {
+      String routeId = new OwnerMarker(OTHER, "Route", namespace, "app").compactId();
+      String innerId = new OwnerMarker(OTHER, "Route", namespace, "app2").compactId();
+      String policyId =
+          OwnerMarker.idPrefix(OTHER)
+              + "tls-"
+              + new OwnerMarker(OTHER, "Edge", namespace, "vps")
+                  .compactId()
+                  .substring(OwnerMarker.idPrefix(OTHER).length());
+      String serverId = OwnerMarker.idPrefix(OTHER) + "server";
+      caddyPost(
+          "apps/http/servers/homelab-other",
+          """
+          {"@id": "%s", "listen": [":8444"], "routes": [{"@id": "%s",
+            "match": [{"host": ["%s"]}],
+            "handle": [{"handler": "static_response", "body": "theirs"}], "terminal": true}]}
+          """
+              .formatted(serverId, routeId, hostname));
+      caddyPost(
+          "apps/http/servers/homelab/routes",
+          """
+          {"@id": "%s", "match": [{"host": ["%s"]}],
+           "handle": [{"handler": "static_response", "body": "theirs"}], "terminal": true}
+          """
+              .formatted(innerId, hostname));
+      String policy =
+          """
+          {"@id": "%s", "subjects": ["other-%s"], "issuers": [{"module": "internal"}]}
+          """
+              .formatted(policyId, hostname);
+      if (net.caddyConfig("apps/tls").contains("automation")) {
+        caddyPost("apps/tls/automation/policies", policy);
+      } else {
+        caddyPost("apps/tls", "{\"automation\": {\"policies\": [" + policy + "]}}");
+      }
+
+      String iface = net.iface("wgother");
+      String file = "/etc/wireguard/" + iface + ".conf";
+      String key = net.edge("wg genkey").orFail("wg genkey").out().trim();
+      String peer = net.edge("wg genkey | wg pubkey").orFail("wg pubkey").out().trim();
+      String config =
+          String.join(
+              "\n",
+              io.homelab.operator.driver.wireguard.InterfaceConfig.HEADER,
+              "# Owner: " + new OwnerMarker(OTHER, "Edge", namespace, "vps").text(),
+              "[Interface]",
+              "Address = 10.230.0.1/24",
+              "ListenPort = 51899",
+              "PrivateKey = " + key,
+              "",
+              "# " + new OwnerMarker(OTHER, "Tunnel", namespace, "home").text(),
+              "[Peer]",
+              "PublicKey = " + peer,
+              "AllowedIPs = 10.230.0.2/32, " + net.lanNetwork,
+              "");
+      try {
+        Files.createDirectories(Path.of("/etc/wireguard"));
+        Files.writeString(Path.of(file), config);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      net.edge(
+              "wireguard-go "
+                  + iface
+                  + " </dev/null >/dev/null 2>&1 && wg setconf "
+                  + iface
+                  + " <(wg-quick strip "
+                  + file
+                  + ") && ip link set dev "
+                  + iface
+                  + " up")
+          .orFail("the other's interface");
+      List<String> ids = List.of(serverId, routeId, innerId, policyId);
+      return new LookAlikes(ids, iface, file, config, observe(ids, iface, file));
+    }
+
+    /** What each look-alike is now: Caddy's JSON by {@code @id}, the file, the live peers. */
+    static Map<String, String> observe(List<String> caddyIds, String iface, String file) {
+      Map<String, String> seen = new java.util.TreeMap<>();
+      for (String id : caddyIds) {
+        seen.put(id, caddyId(id));
+      }
+      try {
+        seen.put(file, Files.readString(Path.of(file)));
+      } catch (IOException e) {
+        seen.put(file, "unreadable: " + e);
+      }
+      seen.put(iface, net.edge("wg show " + iface + " dump").out());
+      return seen;
+    }
+
+    void assertUntouched(String when) {
+      Map<String, String> now = observe(caddyIds, iface, file);
+      assertThat(before.get(file)).as("the other's interface file as planted").isEqualTo(config);
+      assertThat(before.get(iface)).as("the other's live peer").contains("10.230.0.2/32");
+      // Read right after planting: the Edge polls meanwhile, so a look-alike it took for its own
+      // may be gone already.
+      caddyIds.forEach(
+          id ->
+              assertThat(before.get(id))
+                  .as("Caddy's " + id + " as planted")
+                  .contains("\"@id\":\"" + id + "\""));
+      assertThat(now).as("another installation's look-alikes " + when).isEqualTo(before);
+    }
+
+    void remove() {
+      for (String id : caddyIds) {
+        net.edge("curl -sS -X DELETE http://localhost:2019/id/" + id);
+      }
+      net.edge("ip link del dev " + iface + " 2>/dev/null; true");
+      try {
+        Files.deleteIfExists(Path.of(file));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static void caddyPost(String path, String json) {
+      net.edge(
+              "curl -sS -f -X POST -H 'Content-Type: application/json' --data-binary "
+                  + io.homelab.operator.driver.ssh.Commands.quote(json)
+                  + " http://localhost:2019/config/"
+                  + path)
+          .orFail("POST /config/" + path + " to the edge's Caddy");
+    }
+
+    private static String caddyId(String id) {
+      return net.edge("curl -sS http://localhost:2019/id/" + id).out();
+    }
+  }
+
   // --- the homelab of one test --------------------------------------------------------------
 
   /**
@@ -528,10 +699,18 @@ class RouteTest {
 
   /** Requests to Caddy's admin API other than reads, from its log. */
   private static long caddyWrites() {
+    return caddyWrites("/config/");
+  }
+
+  /** Requests to Caddy's admin API other than reads below {@code uri}, from its log. */
+  private static long caddyWrites(String uri) {
     try {
       return Files.readAllLines(net.dir().resolve("caddy").resolve("caddy.log")).stream()
           .filter(
-              l -> l.contains("\"msg\":\"received request\"") && !l.contains("\"method\":\"GET\""))
+              l ->
+                  l.contains("\"msg\":\"received request\"")
+                      && !l.contains("\"method\":\"GET\"")
+                      && l.contains("\"uri\":\"" + uri))
           .count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -51,6 +51,13 @@ public final class HttpProxmoxDriver implements ProxmoxDriver {
   }
 
   @Override
+  public List<String> nodes() {
+    List<String> nodes = new java.util.ArrayList<>();
+    api.nodes().forEach(n -> nodes.add(n.path("node").asText()));
+    return nodes;
+  }
+
+  @Override
   public int nextFreeVmid() {
     return api.nextId(null).asInt();
   }

@@ -41,6 +41,11 @@ final class ProxmoxApi {
             .build();
   }
 
+  /** {@code GET /nodes}: the cluster's nodes. */
+  JsonNode nodes() {
+    return call("GET", "/nodes", Map.of());
+  }
+
   /** {@code GET /cluster/resources?type=vm}: every guest, with state, size and tags. */
   JsonNode clusterResources() {
     return call("GET", "/cluster/resources", Map.of("type", "vm"));

@@ -13,6 +13,9 @@ public interface ProxmoxDriver {
   /** Every guest of the cluster, templates included, in one read. */
   List<ClusterGuest> guests();
 
+  /** The names of the cluster's nodes. */
+  List<String> nodes();
+
   /** The next free VMID. */
   int nextFreeVmid();
 

@@ -69,8 +69,7 @@ final class CaddyStep {
         caddy.getListen() == null || caddy.getListen().isEmpty()
             ? CaddyPlan.DEFAULT_LISTEN
             : caddy.getListen();
-    List<ObjectNode> rendered = new ArrayList<>();
-    List<String> hostnames = new ArrayList<>();
+    java.util.Map<String, List<ObjectNode>> byHostname = new java.util.LinkedHashMap<>();
     for (Route route : routes) {
       String target = upstream.apply(route);
       boolean needsAccount =
@@ -84,8 +83,9 @@ final class CaddyStep {
                 "Route",
                 route.getMetadata().getNamespace(),
                 route.getMetadata().getName());
-        rendered.add(CaddyRoute.render(marker.compactId(), route.getSpec(), target, account));
-        hostnames.add(route.getSpec().getHostname());
+        byHostname
+            .computeIfAbsent(route.getSpec().getHostname(), h -> new ArrayList<>())
+            .add(CaddyRoute.render(marker.compactId(), route.getSpec(), target, account));
       }
     }
     try {
@@ -100,6 +100,23 @@ final class CaddyStep {
             List.of(),
             false);
       }
+      String policyId = OwnerMarker.idPrefix(ownerId) + "tls-" + edgeId(edge, ownerId);
+      // Caddy refuses a config where two TLS policies name one host (500, "cannot apply more
+      // than one automation policy to host"): a name under a policy that is not this Edge's is
+      // left to it, unserved, instead of a write Caddy refuses on every pass.
+      java.util.Set<String> elsewhere = subjectsOfOthers(apps.tlsPolicies(), policyId);
+      List<ObjectNode> rendered = new ArrayList<>();
+      List<String> hostnames = new ArrayList<>();
+      List<String> left = new ArrayList<>();
+      byHostname.forEach(
+          (hostname, hostRoutes) -> {
+            if (elsewhere.contains(hostname)) {
+              left.add(hostname);
+            } else {
+              hostnames.add(hostname);
+              rendered.addAll(hostRoutes);
+            }
+          });
       if (!mayWrite) {
         return new Outcome(
             Verdict.unknown(
@@ -116,7 +133,6 @@ final class CaddyStep {
           apps = driver.read();
         }
       }
-      String policyId = OwnerMarker.idPrefix(ownerId) + "tls-" + edgeId(edge, ownerId);
       // A name Caddy serves without our policy gets a certificate from Caddy's default issuers
       // (public ACME): the policy covers new names before their routes exist, and drops old ones
       // only after their routes are gone.
@@ -137,7 +153,15 @@ final class CaddyStep {
           Verdict.isTrue(
               ConditionType.CADDY_READY,
               READY,
-              "Caddy serves " + rendered.size() + " routes in server " + server),
+              "Caddy serves "
+                  + rendered.size()
+                  + " routes in server "
+                  + server
+                  + (left.isEmpty()
+                      ? ""
+                      : "; not served, as a TLS policy that is not this Edge's covers them"
+                          + " (Caddy takes one policy per name): "
+                          + String.join(", ", left))),
           List.copyOf(hostnames),
           restored);
     } catch (ListenerConflictException e) {
@@ -168,6 +192,17 @@ final class CaddyStep {
     List<String> subjects = new ArrayList<>();
     for (JsonNode p : policies) {
       if (id.equals(p.path("@id").asText())) {
+        p.path("subjects").forEach(n -> subjects.add(n.asText()));
+      }
+    }
+    return subjects;
+  }
+
+  /** The subjects of every TLS policy but ours: someone else's, or another Edge's. */
+  private static java.util.Set<String> subjectsOfOthers(JsonNode policies, String id) {
+    java.util.Set<String> subjects = new java.util.HashSet<>();
+    for (JsonNode p : policies) {
+      if (!id.equals(p.path("@id").asText())) {
         p.path("subjects").forEach(n -> subjects.add(n.asText()));
       }
     }

@@ -75,12 +75,45 @@ public class GuestLifecycle {
         return waiting.get();
       }
     }
+    Optional<Step> noNode = nodeMissing(guest, driver, endpoint);
+    if (noNode.isPresent()) {
+      return noNode.get();
+    }
     OwnerMarker marker = GuestBlueprint.marker(settings.ownerId(), guest);
     Optional<Found> found = find(guest, status, driver, endpoint);
     if (found.isEmpty()) {
       return create(guest, status, driver, endpoint, marker);
     }
     return converge(guest, status, driver, endpoint, marker, found.get());
+  }
+
+  /**
+   * spec.node is not a node of the cluster: Proxmox answers 500 to everything on it, which looks
+   * like an outage. Said plainly instead, and looked at again at the poll interval, so the Guest
+   * goes on when the node joins. The node list is read only while the cluster list shows no guest
+   * on that node.
+   */
+  private Optional<Step> nodeMissing(Guest guest, ProxmoxDriver driver, ProxmoxEndpoint endpoint) {
+    String node = guest.getSpec().getNode();
+    if (connections.guests(endpoint).stream().anyMatch(g -> g.id().node().equals(node))) {
+      return Optional.empty();
+    }
+    List<String> nodes = driver.nodes();
+    if (nodes.contains(node)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Step(
+            Verdict.isFalse(
+                ConditionType.GUEST_READY,
+                Reason.NODE_NOT_FOUND,
+                "Proxmox VE has no node '"
+                    + node
+                    + "' (its nodes: "
+                    + String.join(", ", nodes.stream().sorted().toList())
+                    + "): check spec.node"),
+            settings.poll().proxmox(),
+            false));
   }
 
   private Optional<Step> followTask(

@@ -52,15 +52,35 @@ public final class NpmSimulator implements AutoCloseable {
     }
   }
 
-  private record User(String secret, boolean twoFactor) {}
+  /**
+   * An account; {@code permissions} maps a section ({@code proxy_hosts}, {@code redirection_hosts},
+   * {@code dead_hosts}, ...) to {@code manage}, {@code view} or {@code hidden}, and is null for an
+   * administrator, who may do everything.
+   */
+  private record User(String secret, boolean twoFactor, Map<String, String> permissions) {
+
+    /** Whether the account holds a scope of the contract, such as {@code proxy_hosts.view}. */
+    boolean holds(String scope) {
+      if (permissions == null || scope == null) {
+        return true;
+      }
+      String[] parts = scope.split("\\.");
+      String level = permissions.getOrDefault(parts[0], "hidden");
+      return level.equals("manage") || (parts[1].equals("view") && level.equals("view"));
+    }
+  }
 
   private static final ContractFacts FACTS = ContractFacts.load("sandbox/npm/npm-api-facts.json");
+  // The scopes the contract's security names for the proxy-host calls.
+  private static final String VIEW_PROXY = "proxy_hosts.view";
+  private static final String MANAGE_PROXY = "proxy_hosts.manage";
   private static final String HOST_ID = "/api/nginx/proxy-hosts/(?<id>[^/]+)";
 
   private final Clock clock;
   private final SimulatorServer server = new SimulatorServer();
   private final Map<String, User> users = new HashMap<>();
   private final Map<String, Instant> tokens = new HashMap<>();
+  private final Map<String, User> tokenUsers = new HashMap<>();
   private final Map<HostKind, TreeMap<Integer, ObjectNode>> hosts = new HashMap<>();
   private final Map<HostKind, Integer> lastIds = new HashMap<>();
   private final Map<String, String> nginxErrors = new HashMap<>();
@@ -77,26 +97,41 @@ public final class NpmSimulator implements AutoCloseable {
     }
     server
         .route("POST", "/api/tokens", this::requestToken)
-        .route("GET", "/api/tokens", r -> authed(r, this::refreshToken))
-        .route("GET", "/api/nginx/proxy-hosts", r -> authed(r, q -> list(q, HostKind.PROXY)))
-        .route("POST", "/api/nginx/proxy-hosts", r -> authed(r, this::createProxyHost))
-        .route("GET", HOST_ID, r -> authed(r, q -> withHost(q, host -> ok(host))))
-        .route("PUT", HOST_ID, r -> authed(r, q -> withHost(q, host -> update(host, q.body()))))
-        .route("DELETE", HOST_ID, r -> authed(r, q -> withHost(q, this::delete)))
-        .route("POST", HOST_ID + "/enable", r -> authed(r, q -> withHost(q, h -> enable(h, true))))
-        .route(
-            "POST", HOST_ID + "/disable", r -> authed(r, q -> withHost(q, h -> enable(h, false))))
+        .route("GET", "/api/tokens", r -> authed(r, null, this::refreshToken))
         .route(
             "GET",
-            "/api/nginx/redirection-hosts",
-            r -> authed(r, q -> list(q, HostKind.REDIRECTION)))
+            "/api/nginx/proxy-hosts",
+            r -> authed(r, VIEW_PROXY, q -> list(q, HostKind.PROXY)))
+        .route(
+            "POST", "/api/nginx/proxy-hosts", r -> authed(r, MANAGE_PROXY, this::createProxyHost))
+        .route("GET", HOST_ID, r -> authed(r, VIEW_PROXY, q -> withHost(q, host -> ok(host))))
+        .route(
+            "PUT",
+            HOST_ID,
+            r -> authed(r, MANAGE_PROXY, q -> withHost(q, host -> update(host, q.body()))))
+        .route("DELETE", HOST_ID, r -> authed(r, MANAGE_PROXY, q -> withHost(q, this::delete)))
         .route(
             "POST",
-            "/api/nginx/redirection-hosts",
-            r -> authed(r, q -> createOther(q, HostKind.REDIRECTION)))
-        .route("GET", "/api/nginx/dead-hosts", r -> authed(r, q -> list(q, HostKind.DEAD)))
-        .route("POST", "/api/nginx/dead-hosts", r -> authed(r, q -> createOther(q, HostKind.DEAD)))
-        .start();
+            HOST_ID + "/enable",
+            r -> authed(r, MANAGE_PROXY, q -> withHost(q, h -> enable(h, true))))
+        .route(
+            "POST",
+            HOST_ID + "/disable",
+            r -> authed(r, MANAGE_PROXY, q -> withHost(q, h -> enable(h, false))));
+    // Redirection and 404 hosts: the scope is the table's name, as the contract spells it.
+    for (HostKind kind : List.of(HostKind.REDIRECTION, HostKind.DEAD)) {
+      String section = kind.path.replace('-', '_');
+      server
+          .route(
+              "GET",
+              "/api/nginx/" + kind.path,
+              r -> authed(r, section + ".view", q -> list(q, kind)))
+          .route(
+              "POST",
+              "/api/nginx/" + kind.path,
+              r -> authed(r, section + ".manage", q -> createOther(q, kind)));
+    }
+    server.start();
   }
 
   /** The API's base, {@code http://127.0.0.1:<port>/api}: what a Tunnel names as its NPM URL. */
@@ -111,7 +146,19 @@ public final class NpmSimulator implements AutoCloseable {
 
   /** An account that can log in; with {@code twoFactor}, a login answers a 2FA challenge. */
   public void addUser(String identity, String secret, boolean twoFactor) {
-    server.locked(() -> users.put(identity, new User(secret, twoFactor)));
+    server.locked(() -> users.put(identity, new User(secret, twoFactor, null)));
+  }
+
+  /**
+   * A user that is not an administrator, with NPM's permissions: each section ({@code proxy_hosts},
+   * {@code redirection_hosts}, {@code dead_hosts}, {@code access_lists}, {@code certificates},
+   * {@code streams}) at {@code manage}, {@code view} or {@code hidden} (the default for a section
+   * left out). Every call asks for the scope the contract names for it ({@code proxy_hosts.view},
+   * {@code proxy_hosts.manage}, ...) and is 403 {@code Permission Denied} without it. Visibility
+   * ({@code all} or {@code user}) is not modelled: lists show every item.
+   */
+  public void addUser(String identity, String secret, Map<String, String> permissions) {
+    server.locked(() -> users.put(identity, new User(secret, false, Map.copyOf(permissions))));
   }
 
   /** How long a new token is valid (NPM: about 24 hours). */
@@ -204,18 +251,19 @@ public final class NpmSimulator implements AutoCloseable {
               .put("requires_2fa", true)
               .put("challenge_token", "challenge-" + UUID.randomUUID()));
     }
-    return issueToken();
+    return issueToken(user);
   }
 
   /** {@code GET /api/tokens}: a fresh token for a valid one. */
   private Response refreshToken(Request request) {
-    return issueToken();
+    return issueToken(tokenUsers.get(request.header("Authorization").substring(7)));
   }
 
-  private Response issueToken() {
+  private Response issueToken(User user) {
     String token = "npm-sim." + UUID.randomUUID();
     Instant expires = clock.instant().plus(tokenLifetime).truncatedTo(ChronoUnit.MILLIS);
     tokens.put(token, expires);
+    tokenUsers.put(token, user);
     return ok(
         SimulatorServer.JSON
             .createObjectNode()
@@ -223,7 +271,7 @@ public final class NpmSimulator implements AutoCloseable {
             .put("expires", expires.toString()));
   }
 
-  private Response authed(Request request, SimulatorServer.Handler handler) {
+  private Response authed(Request request, String scope, SimulatorServer.Handler handler) {
     String header = request.header("Authorization");
     String token = header != null && header.startsWith("Bearer ") ? header.substring(7) : null;
     Instant expires = token == null ? null : tokens.get(token);
@@ -232,6 +280,9 @@ public final class NpmSimulator implements AutoCloseable {
     }
     if (!clock.instant().isBefore(expires)) {
       return error(400, "Token has expired");
+    }
+    if (!tokenUsers.get(token).holds(scope)) {
+      return error(403, "Permission Denied");
     }
     return handler.handle(request);
   }

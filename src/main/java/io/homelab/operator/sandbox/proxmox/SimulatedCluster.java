@@ -113,7 +113,7 @@ public final class SimulatedCluster {
   private int lockRefusals;
 
   SimulatedCluster(List<String> nodes, Duration taskDelay, String user) {
-    this.nodes = List.copyOf(nodes);
+    this.nodes = new java.util.ArrayList<>(nodes);
     this.taskDelay = taskDelay;
     this.user = user;
   }
@@ -188,6 +188,13 @@ public final class SimulatedCluster {
    */
   public synchronized void raceNextId(String node, String name) {
     nextIdRace = new String[] {node, name};
+  }
+
+  /** A node joins the cluster. */
+  public synchronized void addNode(String node) {
+    if (!nodes.contains(node)) {
+      nodes.add(node);
+    }
   }
 
   public synchronized void hideList(boolean hidden) {

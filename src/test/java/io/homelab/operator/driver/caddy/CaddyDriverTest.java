@@ -41,6 +41,12 @@ class CaddyDriverTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final String PREFIX = "homelab-test-";
+
+  /** The {@code @id} of a Route of this installation: only such an id is the operator's. */
+  static String id(String route) {
+    return new io.homelab.operator.model.OwnerMarker("test", "Route", "ns", route).compactId();
+  }
+
   static Vertx vertx;
 
   @TempDir Path dir;
@@ -203,7 +209,7 @@ class CaddyDriverTest {
     upstream.start();
     try {
       driver.ensureServer(driver.read(), List.of(":" + httpsPort));
-      ObjectNode route = route(PREFIX + "app", "app.homelab.test");
+      ObjectNode route = route(id("app"), "app.homelab.test");
       route
           .putArray("handle")
           .addObject()
@@ -240,8 +246,8 @@ class CaddyDriverTest {
     // The upstream is Caddy's own user server, which answers "theirs".
     List<ObjectNode> routes =
         List.of(
-            CaddyRoute.render(PREFIX + "open", open, "127.0.0.1:" + userPort, null),
-            CaddyRoute.render(PREFIX + "closed", closed, "127.0.0.1:" + userPort, null));
+            CaddyRoute.render(id("open"), open, "127.0.0.1:" + userPort, null),
+            CaddyRoute.render(id("closed"), closed, "127.0.0.1:" + userPort, null));
     driver.replaceRoutes(driver.read(), CaddyPlan.OWN_SERVER, routes);
     ObjectNode policy =
         CaddyRoute.tlsPolicy(List.of("open.homelab.test", "closed.homelab.test"), true, null, null);
@@ -291,7 +297,7 @@ class CaddyDriverTest {
     IntStream.range(0, count)
         .forEach(
             i -> {
-              ObjectNode route = route(PREFIX + "r" + i, "r" + i + ".homelab.test");
+              ObjectNode route = route(id("r" + i), "r" + i + ".homelab.test");
               route
                   .putArray("handle")
                   .addObject()

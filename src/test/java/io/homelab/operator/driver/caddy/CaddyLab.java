@@ -28,7 +28,8 @@ public final class CaddyLab implements AutoCloseable {
             {"admin": {"listen": "localhost:%d"},
              "apps": {"http": {"http_port": %d, "https_port": %d, "servers": {
                "mine": {"listen": [":%d"], "routes": [
-                 {"handle": [{"handler": "static_response", "body": "theirs"}]}]}}}}}
+                 {"handle": [{"handler": "static_response", "body": "theirs"}]}]}}},
+              "pki": {"certificate_authorities": {"local": {"install_trust": false}}}}}
             """
                 .formatted(adminPort, CaddyProcess.freePort(), httpsPort, userPort),
             adminPort);

@@ -315,6 +315,69 @@ class HttpNpmDriverTest {
     assertThat(onlyHost().get("enabled").asBoolean()).isTrue();
   }
 
+  /** The NPM user SECURITY.md asks for: proxy hosts managed, redirection and 404 hosts seen. */
+  static final Map<String, String> LEAST =
+      Map.of(
+          "visibility", "all",
+          "proxy_hosts", "manage",
+          "redirection_hosts", "view",
+          "dead_hosts", "view",
+          "streams", "hidden",
+          "access_lists", "hidden",
+          "certificates", "hidden");
+
+  /**
+   * With exactly the permissions SECURITY.md names, everything the operator does in NPM works: the
+   * inventory (proxy, redirection and 404 hosts), create, update, disable, delete. The simulator
+   * holds each call to the scope the contract names for it.
+   */
+  @Test
+  void theUserSecurityMdAsksForIsEnoughForEveryCall() throws Exception {
+    npm.addUser("operator@example.com", "changeme", LEAST);
+    HttpNpmDriver least = driverFor("operator@example.com", "changeme");
+
+    ProxyHost created = least.ensure(SPEC, OWNER);
+    assertThat(least.proxyHost(created.id()).forwardPort()).isEqualTo(8080);
+    least.ensure(
+        new ProxyHostSpec("app.example.com", "http", "192.168.1.20", 8081, true, false), OWNER);
+    assertThat(onlyHost().get("forward_port").asInt()).isEqualTo(8081);
+    assertThat(least.disable(least.inventory(), "app.example.com", OWNER)).isPresent();
+    assertThat(least.delete(least.inventory(), "app.example.com", OWNER)).isTrue();
+    assertThat(npm.hosts(HostKind.PROXY)).isEmpty();
+
+    String security =
+        java.nio.file.Files.readString(java.nio.file.Path.of("SECURITY.md"))
+            .replaceAll("\\s+", " ");
+    assertThat(security)
+        .as("SECURITY.md's NPM user")
+        .contains("**Proxy Hosts: Manage**")
+        .contains("visibility **All Items**")
+        .contains("give **Redirection Hosts** and **404 Hosts** at least **View Only**")
+        .contains("no access to certificates, streams, access lists or users");
+  }
+
+  /**
+   * One level less anywhere the operator reads or writes is NPM's 403 on that call, and nothing is
+   * written.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "proxy_hosts, view",
+    "proxy_hosts, hidden",
+    "redirection_hosts, hidden",
+    "dead_hosts, hidden"
+  })
+  void lessThanThatIsRefused(String section, String level) {
+    Map<String, String> less = new java.util.HashMap<>(LEAST);
+    less.put(section, level);
+    npm.addUser("less@example.com", "changeme", less);
+    HttpNpmDriver driver = driverFor("less@example.com", "changeme");
+
+    // NPM answers 403 both to a token it does not know and to a missing permission.
+    assertThatThrownBy(() -> driver.ensure(SPEC, OWNER)).hasMessageContaining("Permission Denied");
+    assertThat(npm.hosts(HostKind.PROXY)).isEmpty();
+  }
+
   @Test
   void disableWithoutAHostIsEmpty() {
     assertThat(driver.disable(driver.inventory(), "app.example.com", OWNER)).isEmpty();

@@ -183,6 +183,68 @@ class CaddyStepTest {
     assertThat(driver.read().server(CaddyPlan.OWN_SERVER).path("routes")).isEmpty();
   }
 
+  /**
+   * Caddy refuses a host name twice in its TLS policies (500 on every write): two Routes with one
+   * host name put it into the policy once, and the next pass writes nothing.
+   */
+  @Test
+  void twoRoutesWithOneHostNameWriteThePolicyOnceAndNothingAtSteadyState() {
+    Edge edge = edge(null, ":" + ourPort);
+    Route other = route("app");
+    other.getMetadata().setNamespace("other");
+    List<Route> routes = List.of(route("app"), other, route("blog"));
+    CaddyStep.Outcome first =
+        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
+    assertThat(first.verdict().holds()).as(first.verdict().message()).isTrue();
+    assertThat(driver.read().tlsPolicies().get(0).path("subjects").toString())
+        .isEqualTo("[\"app.homelab.test\",\"blog.homelab.test\"]");
+
+    int writes = writes();
+    for (int pass = 0; pass < 3; pass++) {
+      CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
+    }
+    assertThat(writes()).as("writes at steady state").isEqualTo(writes);
+  }
+
+  /**
+   * A host name under a TLS policy that is not the Edge's cannot be under the Edge's too (Caddy
+   * answers 500): its route is left out, the Edge says so, the other policy stays as it was, the
+   * other names are served, and no pass writes again.
+   */
+  @Test
+  void aHostNameUnderSomeoneElsesTlsPolicyIsLeftToItWithoutRetryingWrites() {
+    driver.ensureTlsPolicy(
+        driver.read(),
+        OwnerMarker.idPrefix("other") + "tls-lookalike",
+        io.homelab.operator.model.CaddyRoute.tlsPolicy(
+            List.of("app.homelab.test"), true, null, null));
+    String theirs = driver.read().tlsPolicies().toString();
+    Edge edge = edge(null, ":" + ourPort);
+    List<Route> routes = List.of(route("app"), route("blog"));
+
+    CaddyStep.Outcome first =
+        CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
+    assertThat(first.verdict().holds()).as(first.verdict().message()).isTrue();
+    assertThat(first.verdict().message())
+        .contains("not served")
+        .contains("app.homelab.test")
+        .doesNotContain("blog.homelab.test");
+    assertThat(first.hostnames()).containsExactly("blog.homelab.test");
+    assertThat(driver.read().server(CaddyPlan.OWN_SERVER).path("routes").toString())
+        .contains("blog.homelab.test")
+        .doesNotContain("app.homelab.test");
+    assertThat(driver.read().tlsPolicies().toString()).contains(theirs.substring(1));
+
+    int writes = writes();
+    for (int pass = 0; pass < 3; pass++) {
+      CaddyStep.apply(edge, driver, OWNER, routes, r -> "10.77.0.2:80", NO_ACCOUNT, true);
+    }
+    assertThat(writes()).as("writes while the name stays under the other policy").isEqualTo(writes);
+
+    CaddyStep.remove(edge, driver, OWNER);
+    assertThat(driver.read().tlsPolicies().toString()).isEqualTo(theirs);
+  }
+
   private int writes() {
     return lab.writes();
   }
