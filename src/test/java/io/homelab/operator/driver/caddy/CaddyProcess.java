@@ -52,6 +52,12 @@ public final class CaddyProcess implements AutoCloseable {
     builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
     builder.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
     builder.environment().put("HOME", dir.toString());
+    // No trust-store tools: a Caddy with an internal issuer and no install_trust: false (a config
+    // the operator wrote after an empty restart) would install its root in the machine's stores
+    // (update-ca-certificates, and keytool through JAVA_HOME), which as root takes seconds under
+    // load, past the driver's timeout. Without them Caddy warns and goes on at once.
+    builder.environment().remove("JAVA_HOME");
+    builder.environment().put("PATH", dir.resolve("no-tools").toString());
     builder
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
