@@ -86,6 +86,7 @@ class ControlPlaneTest {
           r.getSpec().setAccess(access);
         });
     JsonNode spec = lab.specOf(Route.class, "app");
+    var annotations = lab.get(Route.class, "app").getMetadata().getAnnotations();
 
     lab.awaitCondition(Route.class, "app", ConditionType.RESOLVED_REFS, "False", "TunnelNotFound");
     lab.tunnel("home", t -> {});
@@ -106,7 +107,9 @@ class ControlPlaneTest {
     // The operator writes an object's status and its own finalizer, nothing else.
     Route stored = lab.get(Route.class, "app");
     assertThat(stored.getMetadata().getFinalizers()).containsExactly("routes.homelab.io/finalizer");
-    assertThat(stored.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(stored.getMetadata().getAnnotations())
+        .as("the sample's annotations (its sync wave), and no more")
+        .isEqualTo(annotations);
     assertThat(stored.getMetadata().getLabels()).isNullOrEmpty();
   }
 
