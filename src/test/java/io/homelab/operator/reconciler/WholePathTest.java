@@ -270,8 +270,8 @@ class WholePathTest {
     // Three more probes with the same result: no write, the transition time stays.
     Route steady = lab.get(Route.class, "app");
     await("the Route unchanged over three probe intervals")
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(5))
+        .during(ProbeProfile.INTERVAL.multipliedBy(3))
+        .atMost(ProbeProfile.INTERVAL.multipliedBy(3).plusSeconds(2))
         .until(
             () -> lab.get(Route.class, "app").getMetadata().getResourceVersion(),
             v -> v.equals(steady.getMetadata().getResourceVersion()));
