@@ -148,7 +148,8 @@ class WireGuardPrivilegesTest {
 
   /**
    * Runs a script with a stand-in {@code sudo} first on the PATH that records its arguments,
-   * succeeds (reading its input) except for {@code ip link add}, and runs nothing.
+   * succeeds (reading its input) except for {@code ip link add}, and runs nothing, and an {@code
+   * ip} that knows no interface.
    */
   private List<String> runWithRecordingSudo(String script) throws Exception {
     Path bin = Files.createDirectories(tmp.resolve("bin"));
@@ -167,6 +168,10 @@ class WireGuardPrivilegesTest {
             "case \"$*\" in *' link add '*) exit 2 ;; esac",
             ""));
     Files.setPosixFilePermissions(sudo, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // What the scripts read without sudo: no such interface, whatever this machine has.
+    Path ip = bin.resolve("ip");
+    Files.writeString(ip, "#!/usr/bin/env bash\necho \"Device does not exist.\" >&2\nexit 1\n");
+    Files.setPosixFilePermissions(ip, PosixFilePermissions.fromString("rwxr-xr-x"));
     ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true);
     builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     Process process = builder.start();
