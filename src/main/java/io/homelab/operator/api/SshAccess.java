@@ -34,7 +34,9 @@ public class SshAccess {
   private String user = "root";
 
   @Default("false")
-  @JsonPropertyDescription("Run every command through 'sudo -n' (for a non-root user).")
+  @JsonPropertyDescription(
+      "Run the scripts as the user and each privileged command in them through 'sudo -n'"
+          + " (for a non-root user; SECURITY.md has the sudo rule).")
   private Boolean sudo = false;
 
   @Required

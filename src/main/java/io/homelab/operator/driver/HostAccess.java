@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param host host name or address
  * @param port SSH port
  * @param user login user
- * @param sudo run every command through {@code sudo -n}
+ * @param sudo run each privileged command through {@code sudo -n} (the scripts run as {@code user})
  * @param privateKey the private key, OpenSSH or PEM text
  * @param hostKey the pinned host key line ({@code ssh-ed25519 AAAA...}) or {@code SHA256:}
  *     fingerprint

@@ -269,6 +269,16 @@ class EdgeTunnelTest {
 
   @Test
   void aNonRootUserWithSudoWorksAndDeletionRemovesTheInterface() {
+    assertThat(configDir)
+        .as("the config directory the lab's sudo rule allows")
+        .isEqualTo(NetnsLab.wireguardConfigDir());
+    String asUser = "su " + net.sudoUser + " -c ";
+    assertThat(net.edge(asUser + "'id -u'").out().trim()).isNotEqualTo("0").isNotEmpty();
+    for (String refused : List.of("/usr/bin/bash -c id", "/usr/bin/id")) {
+      assertThat(net.edge(asUser + "'sudo -n " + refused + "'").exit())
+          .as("sudo -n " + refused + " as " + net.sudoUser)
+          .isNotZero();
+    }
     Homelab lab = homelab("wg-sudo");
     lab.edge(
         edge(

@@ -166,15 +166,16 @@ public final class SshConnection implements AutoCloseable {
   }
 
   /**
-   * Runs a bash script (through {@code sudo -n} when the access asks for it), with {@code stdin}
-   * fed to it, and waits at most the command timeout.
+   * Runs a bash script as the login user, with {@code stdin} fed to it, and waits at most the
+   * command timeout. With {@link HostAccess#sudo()} the script itself runs its privileged commands
+   * through {@code sudo -n}.
    */
   public CommandResult run(String script, String stdin) {
     return measured("exec", () -> execute(script, stdin));
   }
 
   private CommandResult execute(String script, String stdin) {
-    String command = Commands.commandLine(script, access.sudo());
+    String command = Commands.commandLine(script);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try (ChannelExec channel = session.createExecChannel(command)) {

@@ -16,9 +16,12 @@ import java.util.List;
  *   <li>{@link #observe}: {@code cat <dir>/<if>.conf; ip link show; wg show <if> dump; ip route
  *       show dev <if>}
  *   <li>{@link #apply}: write the config (mode 600), {@code ip link add} or {@code wireguard-go},
- *       {@code wg syncconf <if> <(wg-quick strip <file>)}, {@code ip route replace|del}
+ *       {@code wg-quick strip <file> | wg syncconf <if> /dev/stdin}, {@code ip route replace|del}
  *   <li>{@link #remove}: {@code ip link del <if>; rm <file>}
  * </ul>
+ *
+ * <p>With {@link HostAccess#sudo()} the scripts run as the login user and their privileged commands
+ * go through {@code sudo -n} ({@link WireGuardPrivileges}).
  */
 @ApplicationScoped
 public class WireGuardDriver {
@@ -36,7 +39,9 @@ public class WireGuardDriver {
   /** Reads the state of one interface in one command. */
   public WireGuardHost observe(String owner, HostAccess access, String configDir, String iface) {
     CommandResult result =
-        check(ssh.run(owner, access, WireGuardScripts.observe(configDir, iface), null), access);
+        check(
+            ssh.run(owner, access, WireGuardScripts.observe(configDir, iface, access.sudo()), null),
+            access);
     return WireGuardHost.parse(result.stdout());
   }
 
@@ -54,7 +59,13 @@ public class WireGuardDriver {
             owner,
             access,
             WireGuardScripts.apply(
-                configDir, iface, config.address(), config.mtu(), routes, staleRoutes),
+                configDir,
+                iface,
+                config.address(),
+                config.mtu(),
+                routes,
+                staleRoutes,
+                access.sudo()),
             config.render()),
         access);
     ExternalChanges.changed(
@@ -64,7 +75,9 @@ public class WireGuardDriver {
 
   /** Deletes the interface and its config file. */
   public void remove(String owner, HostAccess access, String configDir, String iface) {
-    check(ssh.run(owner, access, WireGuardScripts.remove(configDir, iface), null), access);
+    check(
+        ssh.run(owner, access, WireGuardScripts.remove(configDir, iface, access.sudo()), null),
+        access);
     ExternalChanges.changed(
         "WireGuardRemoved",
         String.format("WireGuard %s on %s removed for %s", iface, access.host(), owner));

@@ -20,23 +20,32 @@ public final class WireGuardScripts {
     return configDir + "/" + iface + ".conf";
   }
 
-  /** Prints every section {@link WireGuardHost#parse} reads, in one command. */
-  public static String observe(String configDir, String iface) {
+  /**
+   * Prints every section {@link WireGuardHost#parse} reads, in one command. The config is read
+   * through {@code conf_read}: a user that is not root cannot even see whether it exists.
+   */
+  public static String observe(String configDir, String iface, boolean sudo) {
     String f = quote(file(configDir, iface));
     String i = quote(iface);
     String mark = "echo '" + WireGuardHost.MARK;
-    return String.join(
-        "\n",
-        mark + "missing'",
-        "for t in " + String.join(" ", TOOLS) + "; do command -v $t >/dev/null || echo $t; done",
-        "if [ -e " + f + " ]; then " + mark + "config'; cat " + f + "; echo; fi",
-        mark + "link'",
-        "ip -o link show dev " + i + " 2>/dev/null",
-        mark + "dump'",
-        "ip link show dev " + i + " >/dev/null 2>&1 && wg show " + i + " dump",
-        mark + "routes'",
-        "ip -4 route show dev " + i + " proto boot 2>/dev/null",
-        "exit 0");
+    return WireGuardPrivileges.preamble(sudo)
+        + String.join(
+            "\n",
+            mark + "missing'",
+            "for t in " + String.join(" ", TOOLS) + "; do have $t || echo $t; done",
+            "if c=$(conf_read "
+                + f
+                + " 2>/dev/null && echo .); then "
+                + mark
+                + "config';"
+                + " printf '%s\\n' \"${c%.}\"; fi",
+            mark + "link'",
+            "command ip -o link show dev " + i + " 2>/dev/null",
+            mark + "dump'",
+            "command ip link show dev " + i + " >/dev/null 2>&1 && wg show " + i + " dump",
+            mark + "routes'",
+            "command ip -4 route show dev " + i + " proto boot 2>/dev/null",
+            "exit 0");
   }
 
   /**
@@ -51,16 +60,16 @@ public final class WireGuardScripts {
       String address,
       Integer mtu,
       List<String> routes,
-      List<String> staleRoutes) {
+      List<String> staleRoutes,
+      boolean sudo) {
     String f = quote(file(configDir, iface));
     String i = quote(iface);
-    StringBuilder s = new StringBuilder();
+    StringBuilder s = new StringBuilder(WireGuardPrivileges.preamble(sudo));
     s.append("set -euo pipefail\n");
     s.append("umask 077\n");
-    s.append("mkdir -p ").append(quote(configDir)).append('\n');
-    s.append("cat > ").append(f).append(".tmp\n");
-    s.append("mv ").append(f).append(".tmp ").append(f).append('\n');
-    s.append("if ! ip link show dev ").append(i).append(" >/dev/null 2>&1; then\n");
+    s.append("conf_dir ").append(quote(configDir)).append('\n');
+    s.append("conf_write ").append(f).append('\n');
+    s.append("if ! command ip link show dev ").append(i).append(" >/dev/null 2>&1; then\n");
     // No kernel module: the userspace implementation, detached from this session's output.
     s.append("  ip link add dev ")
         .append(i)
@@ -73,7 +82,12 @@ public final class WireGuardScripts {
       s.append("ip link set dev ").append(i).append(" mtu ").append(mtu).append('\n');
     }
     s.append("ip link set dev ").append(i).append(" up\n");
-    s.append("wg syncconf ").append(i).append(" <(wg-quick strip ").append(f).append(")\n");
+    // Through a pipe, not a file descriptor of the shell: sudo passes stdin on and closes the rest.
+    s.append("wg-quick strip ")
+        .append(f)
+        .append(" | wg syncconf ")
+        .append(i)
+        .append(" /dev/stdin\n");
     for (String route : routes) {
       s.append("ip route replace ").append(quote(route)).append(" dev ").append(i).append('\n');
     }
@@ -88,10 +102,11 @@ public final class WireGuardScripts {
   }
 
   /** Deletes the interface and its config file. */
-  public static String remove(String configDir, String iface) {
-    return "ip link del dev "
+  public static String remove(String configDir, String iface, boolean sudo) {
+    return WireGuardPrivileges.preamble(sudo)
+        + "ip link del dev "
         + quote(iface)
-        + " 2>/dev/null || true\nrm -f "
+        + " 2>/dev/null || true\nconf_remove "
         + quote(file(configDir, iface))
         + "\n";
   }

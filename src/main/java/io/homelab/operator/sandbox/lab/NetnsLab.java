@@ -1,5 +1,6 @@
 package io.homelab.operator.sandbox.lab;
 
+import io.homelab.operator.driver.wireguard.WireGuardPrivileges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -86,7 +87,10 @@ public final class NetnsLab implements AutoCloseable {
   /** The interface the home end of a Tunnel gets in the home namespace. */
   public final String homeInterface;
 
-  /** A non-root user that may run anything through sudo without a password. */
+  /**
+   * A non-root user whose sudo rule is the operator's ({@link WireGuardPrivileges#sudoers}, for
+   * {@link #wireguardConfigDir()}), without a password.
+   */
   public final String sudoUser;
 
   private final int net;
@@ -203,6 +207,12 @@ public final class NetnsLab implements AutoCloseable {
 
   private void build() {
     String ssh = dir.resolve("ssh").toString();
+    try {
+      Files.writeString(
+          dir.resolve("sudoers"), WireGuardPrivileges.sudoers(sudoUser, wireguardConfigDir()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the sudo rule in " + dir, e);
+    }
     Sh.bash(
             String.join(
                 "\n",
@@ -289,11 +299,11 @@ public final class NetnsLab implements AutoCloseable {
                 // sshd reads authorized_keys as the user logging in
                 "chmod 755 " + dir + " " + ssh,
                 "chmod 644 " + ssh + "/authorized_keys",
-                // the non-root user, with password-less sudo
+                // the non-root user, with password-less sudo for the operator's commands
                 "id " + sudoUser + " >/dev/null 2>&1 || useradd -M -s /bin/bash " + sudoUser,
                 "usermod -p '*' " + sudoUser,
-                "echo '" + sudoersRule(sudoUser) + "' > " + sudoers,
-                "chmod 440 " + sudoers))
+                "visudo -qcf " + dir.resolve("sudoers"),
+                "install -m 440 " + dir.resolve("sudoers") + " " + sudoers))
         .orFail("building the namespaces");
     writeSshdConfig(ssh, "sshd_config", sshHost, "sshd.pid");
     writeSshdConfig(ssh, "sshd_home_config", homeSshHost, "sshd_home.pid");
@@ -461,11 +471,12 @@ public final class NetnsLab implements AutoCloseable {
   }
 
   /**
-   * The sudo rule a non-root SSH user of the operator needs (SECURITY.md): the operator runs each
-   * script as {@code sudo -n bash -c '<script>'}, and nothing else through sudo.
+   * Where the WireGuard configs are in the test profile ({@code homelab.wireguard.config-dir}): the
+   * directory {@link #sudoUser}'s sudo rule allows.
    */
-  public static String sudoersRule(String user) {
-    return user + " ALL=(root) NOPASSWD: /usr/bin/bash -c *, /bin/bash -c *";
+  public static String wireguardConfigDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "homelab-operator-test", "wireguard")
+        .toString();
   }
 
   /** The private key (OpenSSH format) that root and {@link #sudoUser} log in with. */

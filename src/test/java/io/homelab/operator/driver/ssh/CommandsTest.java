@@ -11,11 +11,10 @@ class CommandsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "id -u | false | bash -c 'id -u'",
-        "id -u | true | sudo -n bash -c 'id -u'",
-        "echo 'it''s' | false | bash -c 'echo '\\''it'\\'''\\''s'\\'''",
+        "id -u | bash -c 'id -u'",
+        "echo 'it''s' | bash -c 'echo '\\''it'\\'''\\''s'\\'''",
       })
-  void oneCommandLinePerScript(String script, boolean sudo, String expected) {
-    assertThat(Commands.commandLine(script, sudo)).isEqualTo(expected);
+  void oneCommandLinePerScript(String script, String expected) {
+    assertThat(Commands.commandLine(script)).isEqualTo(expected);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homelab.operator.driver.DriverException;
 import io.homelab.operator.driver.HostAccess;
+import io.homelab.operator.driver.wireguard.WireGuardPrivileges;
 import io.homelab.operator.sandbox.lab.NetnsLab;
 import io.homelab.operator.testing.LabAccess;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,15 +79,36 @@ class SshConnectionTest {
     }
   }
 
+  private static String configDir() {
+    return NetnsLab.wireguardConfigDir();
+  }
+
   @Test
   void aNonRootUserRunsThroughSudo() {
     try (SshConnection plain = SshConnection.open(access(lab.sudoUser, false, lab.hostKey()));
         SshConnection sudo = SshConnection.open(access(lab.sudoUser, true, lab.hostKey()))) {
-      assertThat(plain.run("id -u", null).stdout().trim()).isNotEqualTo("0");
-      CommandResult asRoot = sudo.run("id -u; cat", "piped through sudo");
-      assertThat(asRoot.stdout()).isEqualTo("0\npiped through sudo");
-      // The lab's rule is SECURITY.md's: bash -c through sudo, and nothing else.
-      assertThat(plain.run("sudo -n id -u", null).succeeded()).isFalse();
+      String uid = plain.run("id -u", null).stdout().trim();
+      assertThat(uid).isNotEqualTo("0");
+      // The script runs as the user; only the commands it names go through sudo.
+      CommandResult script = sudo.run("id -u; cat", "read by the script");
+      assertThat(script.stdout()).isEqualTo(uid + "\nread by the script");
+      // The lab's rule is SECURITY.md's: the operator's commands, with their arguments.
+      String file = WireGuardPrivileges.WG_QUICK + " strip " + configDir() + "/wg0.conf";
+      assertThat(sudo.run("sudo -n -l " + file, null).succeeded()).as(file).isTrue();
+      for (String refused :
+          List.of(
+              "/usr/bin/bash -c id",
+              "/bin/bash -c id",
+              "/usr/bin/id",
+              WireGuardPrivileges.CAT + " /etc/shadow",
+              WireGuardPrivileges.CAT + " " + configDir() + "/../../../etc/shadow",
+              WireGuardPrivileges.WG + " set wg0 private-key /etc/shadow",
+              WireGuardPrivileges.IP + " netns exec x id",
+              WireGuardPrivileges.INSTALL + " -m 600 /dev/stdin /etc/sudoers.d/x")) {
+        CommandResult result = sudo.run("sudo -n " + refused, null);
+        assertThat(result.succeeded()).as("sudo -n " + refused).isFalse();
+        assertThat(result.stderr()).as("sudo -n " + refused).contains("sudo");
+      }
     }
   }
 

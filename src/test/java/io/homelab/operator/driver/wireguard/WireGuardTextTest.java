@@ -185,10 +185,11 @@ class WireGuardTextTest {
             "10.77.0.1/24",
             1420,
             List.of("10.0.0.0/8"),
-            List.of("10.1.0.0/16"));
+            List.of("10.1.0.0/16"),
+            false);
     assertThat(script)
         .contains("umask 077")
-        .contains("wg syncconf 'wg0' <(wg-quick strip '/etc/wireguard/wg0.conf')")
+        .contains("wg-quick strip '/etc/wireguard/wg0.conf' | wg syncconf 'wg0' /dev/stdin")
         .contains("ip route replace '10.0.0.0/8' dev 'wg0'")
         .contains("ip route del '10.1.0.0/16' dev 'wg0'")
         .contains("ip link set dev 'wg0' mtu 1420");

@@ -12,6 +12,7 @@ import io.homelab.operator.driver.wireguard.PeerConfig;
 import io.homelab.operator.driver.wireguard.PeerState;
 import io.homelab.operator.driver.wireguard.WireGuardDriver;
 import io.homelab.operator.driver.wireguard.WireGuardHost;
+import io.homelab.operator.driver.wireguard.WireGuardPrivileges;
 import io.homelab.operator.model.WireGuardKeys;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,13 +24,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The operator's real WireGuard driver and SSH client against the simulated edge. */
 class SimulatedEdgeTest {
@@ -77,13 +82,43 @@ class SimulatedEdgeTest {
     assertThat(result.stdout()).isEqualTo(edge.home() + "\n" + edge.home() + "\nfrom stdin");
   }
 
-  @Test
-  void applyObserveRemove() throws IOException {
+  /**
+   * The same as root and as a sudo login: with sudo the privileged commands name the system's
+   * programs by absolute path, and the edge's {@code sudo} runs its own in their place (the real
+   * ones, without privilege, would fail).
+   */
+  @ParameterizedTest(name = "sudo: {0}")
+  @ValueSource(booleans = {false, true})
+  void applyObserveRemove(boolean sudo) throws IOException {
+    access =
+        new HostAccess(
+            access.host(),
+            access.port(),
+            access.user(),
+            sudo,
+            access.privateKey(),
+            access.hostKey(),
+            access.connectTimeout(),
+            access.commandTimeout());
     WireGuardKeys.Pair own = WireGuardKeys.generate();
     String home = WireGuardKeys.generate().publicKey();
     String office = WireGuardKeys.generate().publicKey();
     WireGuardHost before = driver.observe(OWNER, access, configDir, "wg0");
-    assertThat(before.missingTools()).isEmpty();
+    // With sudo, a tool is there when the program the sudo rule names is.
+    List<String> missing = new ArrayList<>();
+    if (sudo) {
+      Map<String, String> paths =
+          Map.of(
+              "wg", WireGuardPrivileges.WG,
+              "wg-quick", WireGuardPrivileges.WG_QUICK,
+              "ip", WireGuardPrivileges.IP);
+      for (String tool : List.of("wg", "wg-quick", "ip")) {
+        if (!Files.isExecutable(Path.of(paths.get(tool)))) {
+          missing.add(tool);
+        }
+      }
+    }
+    assertThat(before.missingTools()).containsExactlyElementsOf(missing);
     assertThat(before.linkExists()).isFalse();
     assertThat(before.config()).isNull();
 
