@@ -5,6 +5,7 @@ import io.homelab.operator.driver.ExternalChanges;
 import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.ssh.CommandResult;
 import io.homelab.operator.driver.ssh.SshConnections;
+import io.homelab.operator.model.WireGuardPrivileges;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.homelab.operator.driver.wireguard;
 
 import static io.homelab.operator.driver.ssh.Commands.quote;
 
+import io.homelab.operator.model.WireGuardPrivileges;
 import java.util.List;
 
 /**

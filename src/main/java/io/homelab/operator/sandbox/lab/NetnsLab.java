@@ -1,6 +1,6 @@
 package io.homelab.operator.sandbox.lab;
 
-import io.homelab.operator.driver.wireguard.WireGuardPrivileges;
+import io.homelab.operator.model.WireGuardPrivileges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

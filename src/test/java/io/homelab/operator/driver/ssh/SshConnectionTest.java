@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homelab.operator.driver.DriverException;
 import io.homelab.operator.driver.HostAccess;
-import io.homelab.operator.driver.wireguard.WireGuardPrivileges;
+import io.homelab.operator.model.WireGuardPrivileges;
 import io.homelab.operator.sandbox.lab.NetnsLab;
 import io.homelab.operator.testing.LabAccess;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.homelab.operator.driver.wireguard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homelab.operator.model.WireGuardPrivileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.homelab.operator.driver.wireguard;
+package io.homelab.operator.model;
 
 import java.util.List;
 
