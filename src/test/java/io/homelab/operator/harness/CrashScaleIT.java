@@ -93,8 +93,11 @@ class CrashScaleIT {
     awaitOrFail(
         "all 50 Routes, 10 Tunnels and 10 Guests Ready after " + creationKills + " kills",
         () -> notReady().isEmpty());
-    assertExactly(
-        IntStream.range(0, TUNNELS).boxed().toList(), IntStream.range(0, GUESTS).boxed().toList());
+    settled(
+        () ->
+            assertExactly(
+                IntStream.range(0, TUNNELS).boxed().toList(),
+                IntStream.range(0, GUESTS).boxed().toList()));
 
     // Half of everything goes: the Routes of the odd Tunnels, those Tunnels, the odd Guests.
     List<Integer> keptTunnels =
@@ -125,7 +128,7 @@ class CrashScaleIT {
                 && homelab.list(Route.class).size() == keptTunnels.size() * ROUTES_PER_TUNNEL
                 && homelab.list(Tunnel.class).size() == keptTunnels.size()
                 && homelab.list(Guest.class).size() == keptGuests.size());
-    assertExactly(keptTunnels, keptGuests);
+    settled(() -> assertExactly(keptTunnels, keptGuests));
     System.out.println(
         "CrashScaleIT: seed "
             + seed
@@ -222,8 +225,24 @@ class CrashScaleIT {
     return "app" + t + "-" + r;
   }
 
+  /** Five poll intervals of the operator (2 s each in the harness). */
+  static final Duration SETTLE = Duration.ofSeconds(10);
+
   static String guest(int g) {
     return "vm" + g;
+  }
+
+  /**
+   * The external systems hold exactly the desired state within a few poll intervals of the objects
+   * being Ready: a pass that ran just before the last deletion (a peer written for a Tunnel then
+   * going) is put right by the Edge's next look at its live peers.
+   */
+  private void settled(Runnable assertion) {
+    await("the external systems to hold exactly the desired state")
+        .atMost(SETTLE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(assertion::run);
   }
 
   private void awaitOrFail(String what, Callable<Boolean> condition) {
