@@ -15,14 +15,7 @@ import java.util.Optional;
  */
 public final class CaddyHolders {
 
-  /** First created first; for the same second, by namespace and name. */
-  private static final Comparator<Edge> FIRST =
-      Comparator.comparing(
-              (Edge e) ->
-                  e.getMetadata().getCreationTimestamp() == null
-                      ? ""
-                      : e.getMetadata().getCreationTimestamp())
-          .thenComparing(e -> e.getMetadata().getNamespace() + "/" + e.getMetadata().getName());
+  private static final Comparator<Edge> FIRST = FirstCome.order();
 
   private CaddyHolders() {}
 
