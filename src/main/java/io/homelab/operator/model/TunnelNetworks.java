@@ -24,13 +24,7 @@ public final class TunnelNetworks {
   public static final String ADDRESS_TAKEN = "AddressTaken";
   public static final String NETWORK_OVERLAP = "NetworkOverlap";
 
-  private static final Comparator<Tunnel> AGE =
-      Comparator.comparing(
-              (Tunnel t) ->
-                  t.getMetadata().getCreationTimestamp() == null
-                      ? ""
-                      : t.getMetadata().getCreationTimestamp())
-          .thenComparing(TunnelNetworks::key);
+  private static final Comparator<Tunnel> AGE = FirstCome.order();
 
   private TunnelNetworks() {}
 

@@ -795,6 +795,15 @@ class BadInputTest {
             e -> e.getSpec().getCaddy().setServer("no-such-server")));
     cases.add(
         edgeCase(
+            "Edge on the Caddy another Edge of this installation drives",
+            "e-caddy-shared",
+            "CaddyReady",
+            "False",
+            "CaddyShared",
+            "is driven by Edge " + NAMESPACE + "/vps",
+            e -> e.getSpec().getCaddy().setAdminAddress(caddies.get("vps").adminAddress())));
+    cases.add(
+        edgeCase(
             "Edge Caddy admin API not listening",
             "e-caddy-down",
             "CaddyReady",

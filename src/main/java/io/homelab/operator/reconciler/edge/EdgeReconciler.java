@@ -82,6 +82,10 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   static final String PUBLIC_KEY = "publicKey";
   static final String TOOLS_MISSING = "ToolsMissing";
   static final String CONFLICT = "Conflict";
+
+  /** Another Edge of this installation, made earlier, drives the same Caddy. */
+  static final String CADDY_SHARED = "CaddyShared";
+
   static final String CONFIGURED = "Configured";
   static final String CONNECTED = "Connected";
   static final String CHANGES_PENDING = "ChangesPending";
@@ -332,6 +336,27 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     String key = Sources.key(edge);
     EdgeCaddy spec =
         edge.getSpec().getCaddy() == null ? new EdgeCaddy() : edge.getSpec().getCaddy();
+    java.util.Optional<Edge> holder =
+        io.homelab.operator.model.CaddyHolders.heldByAnother(
+            edge, context.getPrimaryCache().list().toList());
+    if (holder.isPresent()) {
+      // Nothing is written, and nothing counts as served: the other Edge's routes stay its own.
+      return new Drive(
+          List.of(
+              Verdict.isFalse(
+                  ConditionType.CADDY_READY,
+                  CADDY_SHARED,
+                  "The Caddy at "
+                      + edge.getSpec().getSsh().getHost()
+                      + " (admin "
+                      + spec.getAdminAddress()
+                      + ") is driven by Edge "
+                      + Sources.key(holder.get())
+                      + ", made before this one; two Edges on one Caddy would remove each other's"
+                      + " routes. Point this Edge at another VPS or admin address, or put its"
+                      + " Routes on that Edge")),
+          false);
+    }
     Map<String, Tunnel> byKey = new java.util.HashMap<>();
     tunnels.forEach(t -> byKey.put(Sources.key(t), t));
     try {
