@@ -340,14 +340,26 @@ public final class BenchLab implements AutoCloseable {
 
   /**
    * Whether a command run on the edge changes it: one that writes a file, loads a WireGuard config
-   * or deletes something. The others only look ({@code wg show dump}, {@code ip link show}).
+   * or deletes something. The others only look ({@code wg show dump}, {@code ip link show}). The
+   * shell functions every script starts with (one line each: {@code conf_write() { ... }}) define
+   * and do nothing, so they do not count.
    */
   static boolean changesTheEdge(String command) {
-    return command.contains("cat > ")
-        || command.contains("syncconf")
-        || command.contains("rm -f")
-        || command.contains(" del ");
+    String body =
+        java.util.Arrays.stream(command.split("\n"))
+            .map(line -> line.startsWith("bash -c '") ? line.substring("bash -c '".length()) : line)
+            .filter(line -> !FUNCTION_DEFINITION.matcher(line).matches())
+            .collect(java.util.stream.Collectors.joining("\n"));
+    return body.contains("conf_write ")
+        || body.contains("conf_remove ")
+        || body.contains("cat > ")
+        || body.contains("syncconf")
+        || body.contains("rm -f")
+        || body.contains(" del ");
   }
+
+  private static final java.util.regex.Pattern FUNCTION_DEFINITION =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*\\(\\) \\{.*\\}");
 
   /** Requests Proxmox refused because a guest or a clone's template was locked. */
   public int proxmoxLockRefusals() {
