@@ -29,6 +29,7 @@ import io.homelab.operator.sandbox.SimulatorServer;
 import io.homelab.operator.sandbox.caddy.CaddyAdminSimulator;
 import io.homelab.operator.sandbox.cloudflare.CloudflareSimulator;
 import io.homelab.operator.sandbox.edge.SimulatedEdge;
+import io.homelab.operator.sandbox.lab.NetnsLab;
 import io.homelab.operator.sandbox.npm.NpmSimulator;
 import io.homelab.operator.sandbox.proxmox.ProxmoxSimulator;
 import io.homelab.operator.status.ConditionType;
@@ -182,8 +183,28 @@ class BadInputTest {
           x.close();
         });
     notNpm.start();
-    // Interface names are machine-wide: one prefix per run.
-    prefix = "bi" + Long.toString(ProcessHandle.current().pid() % 1000, 36);
+    prefix = freshPrefix(Path.of(NetnsLab.wireguardConfigDir()));
+  }
+
+  /**
+   * Interface names and their config files are machine-wide and outlive a run that was stopped
+   * before its cleanup: one prefix per run, which no file in the config directory carries yet.
+   */
+  private static String freshPrefix(Path dir) throws IOException {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      String candidate =
+          "bi" + Integer.toString(36 * 36 * 36 + random.nextInt(35 * 36 * 36 * 36), 36);
+      if (!Files.isDirectory(dir)) {
+        return candidate;
+      }
+      try (var files = Files.list(dir)) {
+        if (files.noneMatch(f -> f.getFileName().toString().startsWith(candidate))) {
+          return candidate;
+        }
+      }
+    }
+    throw new IllegalStateException("no free interface prefix in " + dir + ": clean it up");
   }
 
   @AfterAll
@@ -207,6 +228,15 @@ class BadInputTest {
             // closing anyway
           }
         });
+    // This run's interface configs (the look-alike, and the working Edge's, which is never
+    // deleted) are not left for a later run.
+    try (var files = Files.list(Path.of(NetnsLab.wireguardConfigDir()))) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      // nothing to clean up
+    }
   }
 
   /** One mistake: what is made, the condition it must produce, and what must stay untouched. */
