@@ -472,11 +472,15 @@ public final class NetnsLab implements AutoCloseable {
 
   /**
    * Where the WireGuard configs are in the test profile ({@code homelab.wireguard.config-dir}): the
-   * directory {@link #sudoUser}'s sudo rule allows.
+   * directory {@link #sudoUser}'s sudo rule allows. The build names a folder of its own in {@code
+   * homelab-test-state}.
    */
   public static String wireguardConfigDir() {
-    return Path.of(System.getProperty("java.io.tmpdir"), "homelab-operator-test", "wireguard")
-        .toString();
+    String base =
+        System.getProperty(
+            "homelab-test-state",
+            Path.of(System.getProperty("java.io.tmpdir"), "homelab-operator-test").toString());
+    return Path.of(base, "wireguard").toString();
   }
 
   /** The private key (OpenSSH format) that root and {@link #sudoUser} log in with. */
