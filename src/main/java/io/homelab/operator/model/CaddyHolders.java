@@ -40,8 +40,28 @@ public final class CaddyHolders {
     var ssh = edge.getSpec().getSsh();
     String host = ssh == null || ssh.getHost() == null ? "" : ssh.getHost();
     Integer port = ssh == null ? null : ssh.getPort();
-    return (host.trim() + ":" + (port == null ? 22 : port) + "|" + caddy.getAdminAddress().trim())
+    return (host.trim() + ":" + (port == null ? 22 : port) + "|" + admin(caddy.getAdminAddress()))
         .toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The admin address with the VPS's own loopback spelt one way: {@code localhost}, {@code
+   * 127.0.0.1} and {@code [::1]} on one port are taken for one Caddy (Caddy's default admin
+   * address, {@code localhost:2019}, is either of the others once resolved). Taking two Caddies for
+   * one holds an Edge off with a reason; taking one Caddy for two would let two Edges remove each
+   * other's routes.
+   */
+  static String admin(String address) {
+    String text = address.trim().toLowerCase(Locale.ROOT);
+    int colon = text.lastIndexOf(':');
+    if (colon < 0) {
+      return text;
+    }
+    String host = text.substring(0, colon);
+    return switch (host) {
+      case "localhost", "127.0.0.1", "[::1]" -> "loopback" + text.substring(colon);
+      default -> text;
+    };
   }
 
   private static boolean sameObject(Edge a, Edge b) {

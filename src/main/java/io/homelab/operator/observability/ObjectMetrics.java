@@ -122,19 +122,27 @@ public class ObjectMetrics {
               .tags("namespace", namespace, "name", name)
               .register(registry));
       tracked.meters.add(
-          Gauge.builder("homelab.tunnel.received", tracked, t -> t.received)
-              .description("Bytes the Edge received from the Tunnel's peer")
-              .baseUnit("bytes")
-              .tags("namespace", namespace, "name", name)
-              .register(registry));
-      tracked.meters.add(
-          Gauge.builder("homelab.tunnel.sent", tracked, t -> t.sent)
-              .description("Bytes the Edge sent to the Tunnel's peer")
-              .baseUnit("bytes")
-              .tags("namespace", namespace, "name", name)
-              .register(registry));
+          bytes(tracked, "received", "received from", t -> t.received, namespace, name));
+      tracked.meters.add(bytes(tracked, "sent", "sent to", t -> t.sent, namespace, name));
     }
     return tracked;
+  }
+
+  /**
+   * A Tunnel's byte counter, {@code homelab.tunnel.<direction>}, as the Edge's WireGuard counts.
+   */
+  private Gauge bytes(
+      Tracked tracked,
+      String direction,
+      String verb,
+      java.util.function.ToDoubleFunction<Tracked> value,
+      String namespace,
+      String name) {
+    return Gauge.builder("homelab.tunnel." + direction, tracked, value)
+        .description("Bytes the Edge " + verb + " the Tunnel's peer")
+        .baseUnit("bytes")
+        .tags("namespace", namespace, "name", name)
+        .register(registry);
   }
 
   private void guestState(String state) {

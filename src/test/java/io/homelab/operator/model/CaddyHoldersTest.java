@@ -25,6 +25,21 @@ class CaddyHoldersTest {
   }
 
   @Test
+  void everySpellingOfTheVpsLoopbackIsOneCaddy() {
+    Edge first = edge("a", "vps", EARLY, "vps.example.net", 22, "localhost:2019");
+    for (String admin : List.of("127.0.0.1:2019", "[::1]:2019", "LOCALHOST:2019")) {
+      Edge second = edge("b", "vps", LATE, "vps.example.net", 22, admin);
+      assertThat(CaddyHolders.heldByAnother(second, List.of(first, second)))
+          .as(admin)
+          .contains(first);
+    }
+    Edge otherPort = edge("b", "vps", LATE, "vps.example.net", 22, "127.0.0.1:2020");
+    assertThat(CaddyHolders.heldByAnother(otherPort, List.of(first, otherPort))).isEmpty();
+    Edge otherAddress = edge("b", "vps", LATE, "vps.example.net", 22, "10.0.0.1:2019");
+    assertThat(CaddyHolders.heldByAnother(otherAddress, List.of(first, otherAddress))).isEmpty();
+  }
+
+  @Test
   void anotherHostPortOrAdminAddressIsAnotherCaddy() {
     Edge first = edge("a", "vps", EARLY, "vps.example.net", 22, "localhost:2019");
     List<Edge> others =
