@@ -5,11 +5,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.homelab.operator.api.Patterns;
 import java.util.List;
 
 /** The end-to-end probe of a Route: a request to its public URL, as the internet makes it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.expectedStatus) || self.expectedStatus.all(s, size(s) != 7 ||"
+            + " s.substring(0, 3) <= s.substring(4, 7))",
+    message = "a range in expectedStatus goes from the lower code to the higher, as in '200-399'")
 public class RouteProbe {
 
   @Default("true")
