@@ -208,7 +208,8 @@ public final class SshConnection implements AutoCloseable {
           channel.getExitStatus(),
           out.toString(StandardCharsets.UTF_8),
           err.toString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) {
+      // IllegalStateException: the server closed the session while the channel was being made.
       throw new DriverException(
           UNREACHABLE, "SSH to " + access.host() + " failed: " + e.getMessage(), true, e);
     }
@@ -223,12 +224,19 @@ public final class SshConnection implements AutoCloseable {
   }
 
   private int startForward(String host, int port) {
+    if (!isOpen()) {
+      // MINA binds the local port even on a closed session; nothing would ever answer on it.
+      throw new DriverException(
+          UNREACHABLE,
+          "Could not forward a port through " + access.host() + ": the SSH connection closed",
+          true);
+    }
     try {
       SshdSocketAddress bound =
           session.startLocalPortForwarding(
               new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(host, port));
       return bound.getPort();
-    } catch (IOException e) {
+    } catch (IOException | IllegalStateException e) {
       throw new DriverException(
           UNREACHABLE,
           "Could not forward a port through " + access.host() + ": " + e.getMessage(),

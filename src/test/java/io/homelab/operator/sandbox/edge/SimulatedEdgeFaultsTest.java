@@ -1,10 +1,12 @@
 package io.homelab.operator.sandbox.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homelab.operator.driver.DriverException;
 import io.homelab.operator.driver.HostAccess;
 import io.homelab.operator.driver.ssh.CommandResult;
+import io.homelab.operator.driver.ssh.SshConnection;
 import io.homelab.operator.driver.ssh.SshConnections;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -69,6 +72,24 @@ class SimulatedEdgeFaultsTest {
     assertThat(runBounded("faulted", faulted))
         .as("a command once the fault cleared")
         .isInstanceOfSatisfying(CommandResult.class, c -> assertThat(c.stdout()).isEqualTo("ok\n"));
+  }
+
+  /**
+   * A session the server has closed under the client (as a revoked key does) fails the next command
+   * as a transient DriverException, whether the close is seen while the channel is made or after.
+   */
+  @Test
+  void aCommandOnASessionThatClosedIsATransientDriverFailure() {
+    try (SshConnection connection = SshConnection.open(access("closed"))) {
+      assertThat(connection.run("echo ok", null).stdout()).isEqualTo("ok\n");
+      connection.close();
+      assertThatThrownBy(() -> connection.run("echo ok", null))
+          .isInstanceOfSatisfying(
+              DriverException.class,
+              e -> assertThat(e.isTransient()).as("a closed connection may pass").isTrue());
+      assertThatThrownBy(() -> connection.forward("127.0.0.1", 2019))
+          .isInstanceOf(DriverException.class);
+    }
   }
 
   /** A failed command: a DriverException, or a non-zero exit status. */
