@@ -161,14 +161,7 @@ class FaultMatrixTest {
   @AfterAll
   static void stop() {
     CloudflarePort.stopSimulator();
-    for (AutoCloseable resource : started) {
-      try {
-        resource.close();
-      } catch (Exception e) {
-        // stopping anyway
-      }
-    }
-    started.clear();
+    Homelab.closeAll(started);
     if (edge != null) {
       edge.close();
     }

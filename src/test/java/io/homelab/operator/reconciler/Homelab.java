@@ -187,6 +187,18 @@ final class Homelab {
             java.util.Objects::nonNull);
   }
 
+  /** Closes every one of {@code resources}, the rest too when one fails, and empties the list. */
+  static void closeAll(java.util.List<? extends AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // closing the rest anyway
+      }
+    }
+    resources.clear();
+  }
+
   void delete(Class<? extends HasMetadata> type, String name) {
     client.resources(type).inNamespace(namespace).withName(name).delete();
   }

@@ -4,6 +4,7 @@ import io.homelab.operator.api.DeletionPolicy;
 import io.homelab.operator.api.SecretKeyRef;
 import io.homelab.operator.api.edge.Edge;
 import io.homelab.operator.api.edge.EdgeCaddy;
+import io.homelab.operator.api.edge.EdgeDnsName;
 import io.homelab.operator.api.edge.EdgeStatus;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
@@ -82,6 +83,9 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
   static final String PUBLIC_KEY = "publicKey";
   static final String TOOLS_MISSING = "ToolsMissing";
   static final String CONFLICT = "Conflict";
+
+  /** spec.dns was removed while records were published: they stay, and an Event says so. */
+  static final String DNS_RECORDS_LEFT = "DnsRecordsLeft";
 
   /** Another Edge of this installation, made earlier, drives the same Caddy. */
   static final String CADDY_SHARED = "CaddyShared";
@@ -238,6 +242,8 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     List<String> hops = new ArrayList<>(HOPS);
     if (edge.getSpec().getDns() != null) {
       hops.add(ConditionType.DNS_READY);
+    } else {
+      dnsDropped(edge, status);
     }
     if (resolved.holds()) {
       List<Route> routes = routesOf(tunnels, context);
@@ -312,6 +318,36 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
     }
     StatusAssembly.assemble(edge, status, clock, verdicts, hops, PENDING_HOPS, suspension.of(edge));
     return new Pass(status, next);
+  }
+
+  /**
+   * {@code spec.dns} was removed while records were published: the operator no longer has the token
+   * to delete them, so it says once, in a Warning, which records stay in which zone, and forgets
+   * the zone.
+   */
+  private void dnsDropped(Edge edge, EdgeStatus status) {
+    EdgeStatus old = edge.getStatus();
+    status.setDnsZoneId(null);
+    if (old == null || old.getDnsNames() == null) {
+      return;
+    }
+    List<String> left =
+        old.getDnsNames().stream()
+            .filter(EdgeDnsName::published)
+            .map(EdgeDnsName::getHostname)
+            .sorted()
+            .toList();
+    if (!left.isEmpty()) {
+      events.warning(
+          edge,
+          DNS_RECORDS_LEFT,
+          "spec.dns was removed: the records of "
+              + String.join(", ", left)
+              + " stay in Cloudflare zone "
+              + old.getDnsZoneId()
+              + ". Put spec.dns back to have the operator remove them, or delete them in"
+              + " Cloudflare");
+    }
   }
 
   /** The hop verdicts of one pass over the VPS, and whether it failed. */

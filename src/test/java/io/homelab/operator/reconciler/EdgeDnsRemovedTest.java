@@ -1,0 +1,177 @@
+package io.homelab.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.homelab.operator.api.SecretKeyRef;
+import io.homelab.operator.api.edge.CaddyIssuer;
+import io.homelab.operator.api.edge.Edge;
+import io.homelab.operator.api.edge.EdgeCaddy;
+import io.homelab.operator.api.route.Route;
+import io.homelab.operator.api.tunnel.Tunnel;
+import io.homelab.operator.sandbox.caddy.CaddyAdminSimulator;
+import io.homelab.operator.sandbox.cloudflare.CloudflareSimulator;
+import io.homelab.operator.sandbox.edge.SimulatedEdge;
+import io.homelab.operator.sandbox.npm.NpmSimulator;
+import io.homelab.operator.status.ConditionType;
+import io.homelab.operator.testing.CloudflarePort;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code spec.dns} removed from an Edge whose Routes have records: the operator no longer has the
+ * token to delete them, so it leaves them (it never deletes what it cannot see) and says so once,
+ * in a Warning naming the host names and the zone; the Edge and its Route stay Ready without DNS.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class EdgeDnsRemovedTest {
+
+  private static final String NAMESPACE = "dns-removed";
+  private static final String ZONE = "dnsoff.test";
+  private static final String HOST = "app." + ZONE;
+  private static final String NPM_IDENTITY = "admin@example.com";
+  private static final String NPM_SECRET = "dns-removed-password";
+  private static final String TOKEN = "token-dns-removed";
+
+  private static final List<AutoCloseable> started = new ArrayList<>();
+
+  @Inject KubernetesClient client;
+
+  @ConfigProperty(name = "homelab.cloudflare.api-url")
+  URI cloudflareUrl;
+
+  @AfterAll
+  static void stop() {
+    CloudflarePort.stopSimulator();
+    Homelab.closeAll(started);
+  }
+
+  @Test
+  void theRecordsStayAndOneWarningNamesThem() throws IOException {
+    SimulatedEdge edge = SimulatedEdge.start(Files.createTempDirectory("dns-removed-edge"));
+    started.add(edge);
+    NpmSimulator npm = new NpmSimulator(Clock.systemUTC());
+    started.add(npm);
+    npm.addUser(NPM_IDENTITY, NPM_SECRET, false);
+    CaddyAdminSimulator caddy = new CaddyAdminSimulator();
+    started.add(caddy);
+    CloudflareSimulator cloudflare = CloudflarePort.simulator(cloudflareUrl);
+    String zone = cloudflare.addZone(ZONE);
+    cloudflare.addToken(TOKEN);
+
+    Homelab lab = new Homelab(client, NAMESPACE).npmAt(npm.apiUrl());
+    lab.secret("vps-ssh", Map.of("id_ed25519", edge.clientKey()));
+    lab.secret("npm-login", Map.of("identity", NPM_IDENTITY, "secret", NPM_SECRET));
+    lab.secret("cloudflare", Map.of("apiToken", TOKEN));
+    lab.edge(
+        e -> {
+          e.getMetadata().setName("vps");
+          e.getSpec().getSsh().setHost(SimulatedEdge.HOST);
+          e.getSpec().getSsh().setPort(edge.port());
+          e.getSpec().getSsh().setHostKey(edge.hostKey());
+          e.getSpec().getWireguard().setInterfaceName("wgdnsoff");
+          e.getSpec().getWireguard().setNetwork("10.93.0.0/24");
+          EdgeCaddy spec = new EdgeCaddy();
+          spec.setIssuer(CaddyIssuer.Internal);
+          spec.setAdminAddress(caddy.adminAddress());
+          spec.setListen(List.of(SimulatedEdge.HOST + ":" + freePort()));
+          e.getSpec().setCaddy(spec);
+          e.getSpec().getDns().setZone(ZONE);
+          e.getSpec().getDns().setApiTokenSecretRef(new SecretKeyRef("cloudflare", "apiToken"));
+          e.getSpec().getAllowedRoutes().setHostnames(List.of(ZONE));
+        });
+    lab.tunnel(
+        "home",
+        t -> {
+          t.getSpec().getEdgeRef().setName("vps");
+          t.getSpec().setAllowedIPs(List.of("10.94.0.0/24"));
+        });
+    lab.route(
+        "app",
+        HOST,
+        r -> {
+          r.getSpec().getTunnelRef().setName("home");
+          r.getSpec().getBackend().setAddress("10.94.0.20:5000");
+        });
+    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+    List<String> records = recordIds(cloudflare, zone);
+    assertThat(records).as("records of %s", HOST).isNotEmpty();
+    assertThat(lab.get(Edge.class, "vps").getStatus().getDnsZoneId()).isEqualTo(zone);
+
+    lab.edit(Edge.class, "vps", e -> e.getSpec().setDns(null));
+    await("the Warning that the records stay")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !left(lab).isEmpty());
+    assertThat(left(lab))
+        .singleElement()
+        .asString()
+        .startsWith("Warning DnsRecordsLeft: spec.dns was removed")
+        .contains(HOST)
+        .contains(zone);
+    await("the Edge's status without DNS")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var status = lab.get(Edge.class, "vps").getStatus();
+              return status.getDnsZoneId() == null
+                  && status.getDnsNames() == null
+                  && Homelab.condition(lab.get(Edge.class, "vps"), ConditionType.DNS_READY)
+                      .isEmpty();
+            });
+    lab.awaitCondition(Edge.class, "vps", ConditionType.READY, "True", "Ready");
+    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+    assertThat(recordIds(cloudflare, zone)).as("the records, untouched").isEqualTo(records);
+
+    // A change and more passes later: still one Warning.
+    lab.edit(Route.class, "app", r -> r.getSpec().setWebsockets(true));
+    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+    assertThat(left(lab)).hasSize(1);
+
+    for (var kind : List.of(Route.class, Tunnel.class, Edge.class)) {
+      lab.delete(kind, kind == Tunnel.class ? "home" : kind == Edge.class ? "vps" : "app");
+    }
+    await("every object gone")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                lab.get(Route.class, "app") == null
+                    && lab.get(Tunnel.class, "home") == null
+                    && lab.get(Edge.class, "vps") == null);
+  }
+
+  private static List<String> left(Homelab lab) {
+    return lab.events("Edge", "vps").stream().filter(e -> e.contains(" DnsRecordsLeft: ")).toList();
+  }
+
+  private static List<String> recordIds(CloudflareSimulator cloudflare, String zone) {
+    return cloudflare.records(zone).stream()
+        .filter(r -> r.path("name").asText().equals(HOST))
+        .map(r -> r.path("id").asText())
+        .sorted()
+        .toList();
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
