@@ -8,6 +8,7 @@ import io.homelab.operator.api.SecretKeyRef;
 import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
 import io.homelab.operator.api.edge.EdgeCaddy;
+import io.homelab.operator.api.edge.EdgeDns;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.sandbox.caddy.CaddyAdminSimulator;
@@ -143,6 +144,21 @@ class EdgeDnsRemovedTest {
     lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
     assertThat(left(lab)).hasSize(1);
 
+    // spec.dns back: the same records are the operator's again (none made twice), and they go with
+    // their Route.
+    lab.edit(
+        Edge.class,
+        "vps",
+        e -> {
+          EdgeDns dns = new EdgeDns();
+          dns.setZone(ZONE);
+          dns.setApiTokenSecretRef(new SecretKeyRef("cloudflare", "apiToken"));
+          e.getSpec().setDns(dns);
+        });
+    lab.awaitCondition(Edge.class, "vps", ConditionType.DNS_READY, "True", "Published");
+    assertThat(recordIds(cloudflare, zone)).as("the records, managed again").isEqualTo(records);
+    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+
     for (var kind : List.of(Route.class, Tunnel.class, Edge.class)) {
       lab.delete(kind, kind == Tunnel.class ? "home" : kind == Edge.class ? "vps" : "app");
     }
@@ -153,6 +169,7 @@ class EdgeDnsRemovedTest {
                 lab.get(Route.class, "app") == null
                     && lab.get(Tunnel.class, "home") == null
                     && lab.get(Edge.class, "vps") == null);
+    assertThat(recordIds(cloudflare, zone)).as("the records, removed with their Route").isEmpty();
   }
 
   private static List<String> left(Homelab lab) {

@@ -345,8 +345,8 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
               + String.join(", ", left)
               + " stay in Cloudflare zone "
               + old.getDnsZoneId()
-              + ". Put spec.dns back to have the operator remove them, or delete them in"
-              + " Cloudflare");
+              + ". Put spec.dns back and the operator manages them again (and removes them"
+              + " with their Routes), or delete them in Cloudflare");
     }
   }
 
