@@ -831,7 +831,8 @@ public class EdgeReconciler implements Reconciler<Edge>, Cleaner<Edge> {
                       edge, context, pass.status(), message, pass.next());
                 } catch (RuntimeException e) {
                   LOG.warnf("Edge %s: %s", Sources.key(edge), e);
-                  return deletions.waitFor(edge, context, EdgeStatus::new, "Tunnels", tunnels);
+                  return deletions.waitFor(
+                      edge, context, () -> carryOver(edge.getStatus()), "Tunnels", tunnels);
                 }
               }
               if (edge.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {

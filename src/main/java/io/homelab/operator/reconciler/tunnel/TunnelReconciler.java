@@ -480,7 +480,10 @@ public class TunnelReconciler implements Reconciler<Tunnel>, Cleaner<Tunnel> {
                       .sorted()
                       .toList();
               if (!routes.isEmpty()) {
-                return deletions.waitFor(tunnel, context, TunnelStatus::new, "Routes", routes);
+                // The status keeps the key and address: a later pass (after a restart, before
+                // the Edge is read) goes by them to wait for the peer's removal.
+                return deletions.waitFor(
+                    tunnel, context, () -> carryOver(tunnel.getStatus()), "Routes", routes);
               }
               if (tunnel.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
                 forgetClaim(tunnel);
