@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.homelab.operator.api.SecretKeyRef;
-import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
-import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.edge.EdgeDns;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
@@ -21,8 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -46,8 +42,6 @@ class EdgeDnsRemovedTest {
   private static final String NAMESPACE = "dns-removed";
   private static final String ZONE = "dnsoff.test";
   private static final String HOST = "app." + ZONE;
-  private static final String NPM_IDENTITY = "admin@example.com";
-  private static final String NPM_SECRET = "dns-removed-password";
   private static final String TOKEN = "token-dns-removed";
 
   private static final List<AutoCloseable> started = new ArrayList<>();
@@ -69,48 +63,29 @@ class EdgeDnsRemovedTest {
     started.add(edge);
     NpmSimulator npm = new NpmSimulator(Clock.systemUTC());
     started.add(npm);
-    npm.addUser(NPM_IDENTITY, NPM_SECRET, false);
     CaddyAdminSimulator caddy = new CaddyAdminSimulator();
     started.add(caddy);
     CloudflareSimulator cloudflare = CloudflarePort.simulator(cloudflareUrl);
     String zone = cloudflare.addZone(ZONE);
     cloudflare.addToken(TOKEN);
 
-    Homelab lab = new Homelab(client, NAMESPACE).npmAt(npm.apiUrl());
-    lab.secret("vps-ssh", Map.of("id_ed25519", edge.clientKey()));
-    lab.secret("npm-login", Map.of("identity", NPM_IDENTITY, "secret", NPM_SECRET));
+    Homelab lab = new Homelab(client, NAMESPACE);
     lab.secret("cloudflare", Map.of("apiToken", TOKEN));
-    lab.edge(
+    lab.simulatedPath(
+        edge,
+        caddy,
+        npm,
+        "wgdnsoff",
+        "10.93.0.0/24",
+        ZONE,
         e -> {
-          e.getMetadata().setName("vps");
-          e.getSpec().getSsh().setHost(SimulatedEdge.HOST);
-          e.getSpec().getSsh().setPort(edge.port());
-          e.getSpec().getSsh().setHostKey(edge.hostKey());
-          e.getSpec().getWireguard().setInterfaceName("wgdnsoff");
-          e.getSpec().getWireguard().setNetwork("10.93.0.0/24");
-          EdgeCaddy spec = new EdgeCaddy();
-          spec.setIssuer(CaddyIssuer.Internal);
-          spec.setAdminAddress(caddy.adminAddress());
-          spec.setListen(List.of(SimulatedEdge.HOST + ":" + freePort()));
-          e.getSpec().setCaddy(spec);
           e.getSpec().getDns().setZone(ZONE);
           e.getSpec().getDns().setApiTokenSecretRef(new SecretKeyRef("cloudflare", "apiToken"));
-          e.getSpec().getAllowedRoutes().setHostnames(List.of(ZONE));
-        });
-    lab.tunnel(
-        "home",
-        t -> {
-          t.getSpec().getEdgeRef().setName("vps");
-          t.getSpec().setAllowedIPs(List.of("10.94.0.0/24"));
-        });
-    lab.route(
-        "app",
+        },
+        "10.94.0.0/24",
         HOST,
-        r -> {
-          r.getSpec().getTunnelRef().setName("home");
-          r.getSpec().getBackend().setAddress("10.94.0.20:5000");
-        });
-    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+        "10.94.0.20:5000",
+        r -> {});
     List<String> records = recordIds(cloudflare, zone);
     assertThat(records).as("records of %s", HOST).isNotEmpty();
     assertThat(lab.get(Edge.class, "vps").getStatus().getDnsZoneId()).isEqualTo(zone);
@@ -182,13 +157,5 @@ class EdgeDnsRemovedTest {
         .map(r -> r.path("id").asText())
         .sorted()
         .toList();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

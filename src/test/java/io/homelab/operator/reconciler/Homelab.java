@@ -187,6 +187,81 @@ final class Homelab {
             java.util.Objects::nonNull);
   }
 
+  /**
+   * A working Edge "vps" on {@code edge} (Caddy's admin API at {@code caddy}, the interface {@code
+   * iface} on {@code network}, host names under {@code suffix}), changed by {@code change}, with
+   * its SSH Secret; the NPM login Secret for {@code npm}; a Tunnel "home" to {@code homeNetwork};
+   * and a Route "app" for {@code hostname} to {@code backend} through it, changed by {@code route}.
+   * Waits until the Route is Ready.
+   */
+  void simulatedPath(
+      io.homelab.operator.sandbox.edge.SimulatedEdge edge,
+      io.homelab.operator.sandbox.caddy.CaddyAdminSimulator caddy,
+      io.homelab.operator.sandbox.npm.NpmSimulator npm,
+      String iface,
+      String network,
+      String suffix,
+      Consumer<Edge> change,
+      String homeNetwork,
+      String hostname,
+      String backend,
+      Consumer<Route> route) {
+    String identity = "admin@example.com";
+    String password = namespace + "-npm-password";
+    npm.addUser(identity, password, false);
+    npmAt(npm.apiUrl());
+    secret("vps-ssh", Map.of("id_ed25519", edge.clientKey()));
+    secret("npm-login", Map.of("identity", identity, "secret", password));
+    edge(
+        e -> {
+          e.getMetadata().setName("vps");
+          e.getSpec().getSsh().setHost(io.homelab.operator.sandbox.edge.SimulatedEdge.HOST);
+          e.getSpec().getSsh().setPort(edge.port());
+          e.getSpec().getSsh().setHostKey(edge.hostKey());
+          e.getSpec().getWireguard().setInterfaceName(iface);
+          e.getSpec().getWireguard().setNetwork(network);
+          io.homelab.operator.api.edge.EdgeCaddy spec =
+              new io.homelab.operator.api.edge.EdgeCaddy();
+          spec.setIssuer(io.homelab.operator.api.edge.CaddyIssuer.Internal);
+          spec.setAdminAddress(caddy.adminAddress());
+          spec.setListen(
+              List.of(io.homelab.operator.sandbox.edge.SimulatedEdge.HOST + ":" + freePort()));
+          e.getSpec().setCaddy(spec);
+          e.getSpec().getAllowedRoutes().setHostnames(List.of(suffix));
+          change.accept(e);
+        });
+    tunnel(
+        "home",
+        t -> {
+          t.getSpec().getEdgeRef().setName("vps");
+          t.getSpec().setAllowedIPs(List.of(homeNetwork));
+        });
+    route(
+        "app",
+        hostname,
+        r -> {
+          r.getSpec().getTunnelRef().setName("home");
+          r.getSpec().getBackend().setAddress(backend);
+          route.accept(r);
+        });
+    awaitCondition(
+        Route.class,
+        "app",
+        io.homelab.operator.status.ConditionType.READY,
+        "True",
+        io.homelab.operator.status.Reason.READY);
+  }
+
+  /** A free loopback port. */
+  static int freePort() {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Closes every one of {@code resources}, the rest too when one fails, and empties the list. */
   static void closeAll(java.util.List<? extends AutoCloseable> resources) {
     for (AutoCloseable resource : resources) {

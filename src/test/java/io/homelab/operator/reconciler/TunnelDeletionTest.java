@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.homelab.operator.api.edge.CaddyIssuer;
 import io.homelab.operator.api.edge.Edge;
-import io.homelab.operator.api.edge.EdgeCaddy;
 import io.homelab.operator.api.route.Route;
 import io.homelab.operator.api.tunnel.Tunnel;
 import io.homelab.operator.sandbox.caddy.CaddyAdminSimulator;
@@ -17,15 +15,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +37,6 @@ import org.junit.jupiter.api.Test;
 class TunnelDeletionTest {
 
   private static final String NAMESPACE = "tunnel-deletion";
-  private static final String NPM_IDENTITY = "admin@example.com";
-  private static final String NPM_SECRET = "tunnel-deletion-password";
 
   private static final List<AutoCloseable> started = new ArrayList<>();
 
@@ -63,44 +56,22 @@ class TunnelDeletionTest {
     started.add(edge);
     NpmSimulator npm = new NpmSimulator(Clock.systemUTC());
     started.add(npm);
-    npm.addUser(NPM_IDENTITY, NPM_SECRET, false);
     CaddyAdminSimulator caddy = new CaddyAdminSimulator();
     started.add(caddy);
 
-    Homelab lab = new Homelab(client, NAMESPACE).npmAt(npm.apiUrl());
-    lab.secret("vps-ssh", Map.of("id_ed25519", edge.clientKey()));
-    lab.secret("npm-login", Map.of("identity", NPM_IDENTITY, "secret", NPM_SECRET));
-    lab.edge(
-        e -> {
-          e.getMetadata().setName("vps");
-          e.getSpec().getSsh().setHost(SimulatedEdge.HOST);
-          e.getSpec().getSsh().setPort(edge.port());
-          e.getSpec().getSsh().setHostKey(edge.hostKey());
-          e.getSpec().getWireguard().setInterfaceName("wgtundel");
-          e.getSpec().getWireguard().setNetwork("10.95.0.0/24");
-          EdgeCaddy spec = new EdgeCaddy();
-          spec.setIssuer(CaddyIssuer.Internal);
-          spec.setAdminAddress(caddy.adminAddress());
-          spec.setListen(List.of(SimulatedEdge.HOST + ":" + freePort()));
-          e.getSpec().setCaddy(spec);
-          e.getSpec().setDns(null);
-          e.getSpec().getAllowedRoutes().setHostnames(List.of("tundel.test"));
-        });
-    lab.tunnel(
-        "home",
-        t -> {
-          t.getSpec().getEdgeRef().setName("vps");
-          t.getSpec().setAllowedIPs(List.of("10.96.0.0/24"));
-        });
-    lab.route(
-        "app",
+    Homelab lab = new Homelab(client, NAMESPACE);
+    lab.simulatedPath(
+        edge,
+        caddy,
+        npm,
+        "wgtundel",
+        "10.95.0.0/24",
+        "tundel.test",
+        e -> e.getSpec().setDns(null),
+        "10.96.0.0/24",
         "app.tundel.test",
-        r -> {
-          r.getSpec().getTunnelRef().setName("home");
-          r.getSpec().getBackend().setAddress("10.96.0.20:5000");
-          r.getSpec().setDns(null);
-        });
-    lab.awaitCondition(Route.class, "app", ConditionType.READY, "True", "Ready");
+        "10.96.0.20:5000",
+        r -> r.getSpec().setDns(null));
     var before = lab.get(Tunnel.class, "home").getStatus();
     assertThat(before.getPublicKey()).isNotNull();
     assertThat(before.getAddress()).isNotNull();
@@ -124,13 +95,5 @@ class TunnelDeletionTest {
     await("the Edge gone")
         .atMost(Duration.ofSeconds(60))
         .until(() -> lab.get(Edge.class, "vps") == null);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
